@@ -207,7 +207,26 @@ func splitURL(s string) (p urlParts, ok bool) {
 			}
 		}
 	}
+	if atInPassword(p) {
+		return p, false
+	}
 	return p, true
+}
+
+// atInPassword reports whether the URL split as p may hold a password with an unencoded '@':
+// libpq and pgx end the user information at its first '@' and read the rest of the password
+// as a host ("postgres://office:s3@cret@db/…", host "cret@db"; "office:s3@cret/x@db/…",
+// host "cret", database "x@db/…"), which pgx's errors name ("lookup cret@db: no such host").
+// True when the user information read up to the last '@' holds a password (a ':') and an '@',
+// or when the path, or a query pgx refuses, holds one after it. A URL without a password
+// ("postgres://office@db/a@b", a database named with an '@') is shown.
+func atInPassword(p urlParts) bool {
+	if !p.hasUser || !strings.Contains(p.userinfo, ":") {
+		return false
+	}
+	_, path, _ := strings.Cut(p.hosts, "/")
+	return strings.Contains(p.userinfo, "@") || strings.Contains(path, "@") ||
+		strings.Contains(p.query, "@") && !pgxQuery(p.query)
 }
 
 // pgxQuery reports whether pgx (and libpq) take query as a URL's query: each of its
@@ -360,18 +379,36 @@ func (e parseError) Unwrap() error { return e.err }
 // read as a port and a database's name): pgx's ConnectError names the database as it read
 // it ("failed to connect to `user=root database=s3cret@db/chancery`"), the rest of the
 // password with it. Its cause alone is told then.
+//
+// Of a URL whose password may hold an unencoded '@' (atInPassword), the cause is not told
+// either: it names the host as pgx read it, the rest of the password ("lookup cret@db").
 func connectFailed(url string, err error) error {
 	var ce *pgconn.ConnectError
-	if _, shown := splitURL(url); shown || !errors.As(err, &ce) || errors.Unwrap(ce) == nil {
+	p, shown := splitURL(url)
+	if shown || !errors.As(err, &ce) {
 		return err
 	}
-	return connectError{ce}
+	if atInPassword(p) {
+		return connectError{err: ce, hideCause: true}
+	}
+	if errors.Unwrap(ce) == nil {
+		return err
+	}
+	return connectError{err: ce}
 }
 
-// connectError is a pgconn.ConnectError told without the user and the database it names.
-type connectError struct{ err *pgconn.ConnectError }
+// connectError is a pgconn.ConnectError told without the user and the database it names,
+// and without its cause when hideCause.
+type connectError struct {
+	err       *pgconn.ConnectError
+	hideCause bool
+}
 
 func (e connectError) Error() string {
+	if e.hideCause {
+		return "failed to connect (pgx's reasons not shown: they name the host as pgx read it, " +
+			"after the first '@', which may be part of the password; write an '@' in a password as %40)"
+	}
 	details := errors.Unwrap(e.err).Error()
 	if strings.Contains(details, "\n") { // as pgx tells them
 		return "failed to connect:\n\t" + strings.ReplaceAll(details, "\n", "\n\t")

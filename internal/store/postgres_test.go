@@ -168,7 +168,7 @@ func TestRedactReadsTheURLAsLibpq(t *testing.T) {
 		"postgres://office@db.example/chancery?password=x#s3cret&sslmode=require":        "postgres://office@db.example/chancery?password=xxxxx&sslmode=require",
 		"postgresql://office:s3cret@[::1]:5432,[::2]:5433/chancery?sslmode=require":      "postgresql://office:xxxxx@[::1]:5432,[::2]:5433/chancery?sslmode=require",
 		"postgres://office:s3cret@db.example":                                            "postgres://office:xxxxx@db.example",
-		"postgres://office:s3@cret@db.example/chancery":                                  "postgres://office:xxxxx@db.example/chancery",
+		"postgres://office:s3@cret@db.example/chancery":                                  "(a database setting that is not a URL)", // pgx's host "cret@db.example"
 		"postgres:///chancery?host=/run/postgresql&password=s3cret":                      "postgres:///chancery?host=/run/postgresql&password=xxxxx",
 		"postgres://office:s3cret@[::1/chancery":                                         "(a database setting that is not a URL)",
 	} {
@@ -589,5 +589,41 @@ func TestPostgresRefusesASecondOfficeInTheDatabase(t *testing.T) {
 	}
 	if _, err := store.OpenPostgres(ctx, url); !errors.Is(err, store.ErrSharedDatabase) || !strings.Contains(err.Error(), `schema "second"`) {
 		t.Errorf("an office beside a second one: %v, want %v naming second", err, store.ErrSharedDatabase)
+	}
+}
+
+// TestNoPartOfAPasswordWithAnAtIsShown: a password holding an unencoded '@'
+// ("postgres://office:s3@cret@db/…"), which libpq and pgx end at its first '@', reading the
+// rest as a host, was masked by Redact up to the last '@', but pgx's failure to connect, wrapped
+// into the message, named the host it read ("lookup cret@localhost: no such host"), or its
+// refusal quoted it ("cannot parse `postgres://office:xxxxx@cret@[::1]…`"); and one with an
+// '@' and then a '/' ("s3@cret/x@db/…") was shown by Redact as a host and a path (found by review
+// of 8028ca4, sixtieth session). No part of the password is shown.
+func TestNoPartOfAPasswordWithAnAtIsShown(t *testing.T) {
+	ctx := context.Background()
+	for _, db := range []string{
+		"postgres://office:s3@cret@localhost:1/chancery?sslmode=disable",
+		"postgres://office:s3@cret@[::1]:1/chancery?sslmode=disable",
+		"postgres://office:s3@cret:5432@localhost:1/chancery",
+		"postgres://office:s3@cret/x@localhost:1/chancery?sslmode=disable",
+		"postgres://of@fice:s3cret@localhost:1/chancery",
+	} {
+		if got := store.Redact(db); strings.Contains(got, "cret") {
+			t.Errorf("Redact(%q) = %q", db, got)
+		}
+		_, err := store.OpenPostgres(ctx, db)
+		if err == nil || strings.Contains(err.Error(), "cret") {
+			t.Errorf("opening %q: %v, want a failure naming no part of the password", db, err)
+		}
+	}
+	// A working URL with an '@' in its query, or without a password and a database named with
+	// an '@', is shown.
+	for db, want := range map[string]string{
+		"postgres://office:s3cret@db:5432/chancery?application_name=a@b": "postgres://office:xxxxx@db:5432/chancery?application_name=a@b",
+		"postgres://office@db:5432/a@b?sslmode=disable":                  "postgres://office@db:5432/a@b?sslmode=disable",
+	} {
+		if got := store.Redact(db); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", db, got, want)
+		}
 	}
 }
