@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -20,12 +21,7 @@ const chromium = "/usr/bin/chromium"
 // sees its status become sent; the recipient opens the receipt link (nothing is recorded),
 // confirms with the page's button, and the letter page shows the receipt.
 func TestBrowserDispatch(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CHANCERY_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("chromium is required: %v", err)
-		}
-		t.Skipf("no chromium at %s", chromium)
-	}
+	needChromium(t)
 	ctx := context.Background()
 	mp := startMailpit(t)
 	o := newOffice(t)
@@ -36,28 +32,10 @@ func TestBrowserDispatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	ref := o.release(t, "Sent from the letter page.")
-	srv := httptest.NewServer(server.New(server.Config{Log: o.log, DB: o.db, VerifierKey: o.vkey, Origin: o.origin, Registry: o.r,
-		RateLimit: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	srv := httptest.NewServer(o.handler())
 	defer srv.Close()
 
-	actx, cancel := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 900), chromedp.Env("TMPDIR="+t.TempDir()))
-	defer cancel()
-	bctx, cancelTab := chromedp.NewContext(actx)
-	defer cancelTab()
-	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	do := func(steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		c, cancel := context.WithTimeout(bctx, 30*time.Second)
-		defer cancel()
-		if err := chromedp.Do(c, steps...); err != nil {
-			text, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
-			t.Fatalf("browser: %v\n%s", err, text)
-		}
-	}
+	bctx, do := startChromium(t)
 	text := func(sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
@@ -104,4 +82,50 @@ func TestBrowserDispatch(t *testing.T) {
 	if got := text("#dispatch-section"); strings.Contains(got, "not yet") {
 		t.Fatalf("the letter page does not show the receipt:\n%s", got)
 	}
+}
+
+// needChromium skips the test where Chromium is not installed, or fails it where
+// CHANCERY_REQUIRE_TOOLS=1 says the tools must be there.
+func needChromium(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(chromium); err != nil {
+		if os.Getenv("CHANCERY_REQUIRE_TOOLS") == "1" {
+			t.Fatalf("chromium is required: %v", err)
+		}
+		t.Skipf("no chromium at %s", chromium)
+	}
+}
+
+// handler is the registry's web server over the office, its rate limits off and its log
+// discarded.
+func (o *office) handler() http.Handler {
+	return server.New(server.Config{Log: o.log, DB: o.db, VerifierKey: o.vkey, Origin: o.origin, Registry: o.r,
+		RateLimit: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+}
+
+// startChromium starts a headless Chromium, closed when the test ends, and returns its tab's
+// context and do, which runs steps within 30 s and fails the test with the page's text if
+// they fail.
+func startChromium(t *testing.T) (context.Context, func(...chromedp.Action[chromedp.Void])) {
+	t.Helper()
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 900), chromedp.Env("TMPDIR="+t.TempDir()))
+	t.Cleanup(cancel)
+	bctx, cancelTab := chromedp.NewContext(actx)
+	t.Cleanup(cancelTab)
+	// The browser starts with the tab's context, not with a step's, which ends with it.
+	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	do := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		c, cancel := context.WithTimeout(bctx, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(c, steps...); err != nil {
+			text, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+			t.Fatalf("browser: %v\n%s", err, text)
+		}
+	}
+	return bctx, do
 }

@@ -3,15 +3,11 @@ package dispatch
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chancery/chancery/internal/server"
 	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -27,12 +23,7 @@ import (
 // heading reads on from it, past the warning. The title now says the letter is retracted, and
 // the warning comes right after the heading, before and after the button, in every language.
 func TestReceiptPageSpokenInChromium(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CHANCERY_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("chromium is required: %v", err)
-		}
-		t.Skipf("no chromium at %s", chromium)
-	}
+	needChromium(t)
 	ctx := context.Background()
 	mp := startMailpit(t)
 	o := newOffice(t)
@@ -51,29 +42,10 @@ func TestReceiptPageSpokenInChromium(t *testing.T) {
 		}
 		tokens[s.To[0].Address] = m[1]
 	}
-	srv := httptest.NewServer(server.New(server.Config{Log: o.log, DB: o.db, VerifierKey: o.vkey, Origin: o.origin, Registry: o.r,
-		RateLimit: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	srv := httptest.NewServer(o.handler())
 	defer srv.Close()
 
-	actx, cancel := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 900), chromedp.Env("TMPDIR="+t.TempDir()))
-	defer cancel()
-	bctx, cancelTab := chromedp.NewContext(actx)
-	defer cancelTab()
-	// The browser starts with the tab's context, not with a step's, which ends with it.
-	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	do := func(steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		c, cancel := context.WithTimeout(bctx, 30*time.Second)
-		defer cancel()
-		if err := chromedp.Do(c, steps...); err != nil {
-			text, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
-			t.Fatalf("browser: %v\n%s", err, text)
-		}
-	}
+	_, do := startChromium(t)
 	language := func(lang string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
@@ -193,12 +165,7 @@ func TestReceiptPageSpokenInChromium(t *testing.T) {
 // reads its own receipt's cookie, named by the key in its address: each tab reloaded shows
 // its own receipt; the address without a key thanks no one.
 func TestReceiptReloadPostsNothingInChromium(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CHANCERY_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("chromium is required: %v", err)
-		}
-		t.Skipf("no chromium at %s", chromium)
-	}
+	needChromium(t)
 	ctx := context.Background()
 	mp := startMailpit(t)
 	o := newOffice(t)
@@ -213,8 +180,7 @@ func TestReceiptReloadPostsNothingInChromium(t *testing.T) {
 	if m == nil {
 		t.Fatal("no receipt link")
 	}
-	srv := httptest.NewServer(server.New(server.Config{Log: o.log, DB: o.db, VerifierKey: o.vkey, Origin: o.origin, Registry: o.r,
-		RateLimit: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	srv := httptest.NewServer(o.handler())
 	defer srv.Close()
 	received := func() int {
 		t.Helper()
@@ -231,15 +197,7 @@ func TestReceiptReloadPostsNothingInChromium(t *testing.T) {
 		return n
 	}
 
-	actx, cancel := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 900), chromedp.Env("TMPDIR="+t.TempDir()))
-	defer cancel()
-	bctx, cancelTab := chromedp.NewContext(actx)
-	defer cancelTab()
-	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
+	bctx, _ := startChromium(t)
 	// doIn and shownIn drive a tab of the browser; do and shown, the first.
 	doIn := func(tab context.Context, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()

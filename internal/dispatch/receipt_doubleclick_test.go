@@ -2,18 +2,14 @@ package dispatch
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/chancery/chancery/internal/server"
 	"github.com/chromedp/chromedp"
 )
 
@@ -26,12 +22,7 @@ import (
 // made: the page's script now posts the form once, the button disabled as it posts, and the
 // recipient reads that the receipt is recorded.
 func TestReceiptDoubleClickInChromium(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CHANCERY_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("chromium is required: %v", err)
-		}
-		t.Skipf("no chromium at %s", chromium)
-	}
+	needChromium(t)
 	ctx := context.Background()
 	mp := startMailpit(t)
 	o := newOffice(t)
@@ -46,8 +37,7 @@ func TestReceiptDoubleClickInChromium(t *testing.T) {
 	if m == nil {
 		t.Fatal("no receipt link")
 	}
-	h := server.New(server.Config{Log: o.log, DB: o.db, VerifierKey: o.vkey, Origin: o.origin, Registry: o.r,
-		RateLimit: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h := o.handler()
 	// The first post is answered by the server at once (the receipt recorded), but its answer
 	// reaches the browser only once the second click is made; a second post is answered as
 	// it comes.
@@ -77,24 +67,7 @@ func TestReceiptDoubleClickInChromium(t *testing.T) {
 	defer srv.Close()
 	defer let() // before the server closes, which waits for the first post's handler
 
-	actx, cancel := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 900), chromedp.Env("TMPDIR="+t.TempDir()))
-	defer cancel()
-	bctx, cancelTab := chromedp.NewContext(actx)
-	defer cancelTab()
-	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	do := func(steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		c, cancel := context.WithTimeout(bctx, 30*time.Second)
-		defer cancel()
-		if err := chromedp.Do(c, steps...); err != nil {
-			text, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
-			t.Fatalf("browser: %v\n%s", err, text)
-		}
-	}
+	bctx, do := startChromium(t)
 	// await waits for ch, failing the test (never hanging it) if the browser never gets there.
 	await := func(ch <-chan struct{}, what string) {
 		t.Helper()
