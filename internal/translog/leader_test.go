@@ -28,6 +28,37 @@ func openShared(t *testing.T, n int) ([]*store.DB, []*Log, note.Verifier) {
 	return dbs, logs, v
 }
 
+// oneSharedLog opens one log on a PostgreSQL database, as openShared does, and returns it
+// with the database's URL.
+func oneSharedLog(t *testing.T) (*Log, string) {
+	t.Helper()
+	url := storetest.PostgresURL(t)
+	s, _ := newSigner(t)
+	_, logs := openSharedAt(t, url, s, 1)
+	return logs[0], url
+}
+
+// lockLogHead locks the table of the log's head in the PostgreSQL database at url until the
+// test ends or the returned transaction ends, so that a read of the stored head waits, and
+// returns the connection it holds the lock on, for reading pg_locks, with the transaction.
+func lockLogHead(t *testing.T, url string) (*sql.DB, *sql.Tx) {
+	t.Helper()
+	admin, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	lock, err := admin.BeginTx(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lock.Rollback() })
+	if _, err := lock.ExecContext(t.Context(), `LOCK TABLE log_head IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	return admin, lock
+}
+
 // openSharedAt opens n more logs on the PostgreSQL database at url, signed by s.
 func openSharedAt(t testing.TB, url string, s note.Signer, n int, with ...func(*Config)) ([]*store.DB, []*Log) {
 	t.Helper()

@@ -1,7 +1,6 @@
 package translog
 
 import (
-	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -17,22 +16,15 @@ import (
 // every anonymous request (found by review of 7942e0a, sixtieth session: 3,000 requests for
 // a tile beyond the tree, 2,600 transactions).
 func TestRefreshCallersShareOneRead(t *testing.T) {
-	url := storetest.PostgresURL(t)
-	s, _ := newSigner(t)
-	_, logs := openSharedAt(t, url, s, 1)
-	l := logs[0]
+	l, url := oneSharedLog(t)
 	ctx := t.Context()
-	admin, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
 	const callers = 8
 	joined, reads := make(chan struct{}, callers), 0
 	l.lead.readsMu.Lock()
 	l.lead.onAsk = func() { joined <- struct{}{} }
 	l.lead.onRead = func() { reads++ }
 	l.lead.readsMu.Unlock()
+	admin, lock := lockLogHead(t, url)
 	// readsUnderWay counts the sessions waiting for the lock on log_head: the reads of the
 	// stored head under way.
 	readsUnderWay := func() int {
@@ -43,15 +35,6 @@ func TestRefreshCallersShareOneRead(t *testing.T) {
 			t.Fatal(err)
 		}
 		return n
-	}
-
-	lock, err := admin.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lock.Rollback()
-	if _, err := lock.ExecContext(ctx, `LOCK TABLE log_head IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
 	}
 	errs := make(chan error, callers)
 	for range callers {
@@ -92,10 +75,7 @@ func TestRefreshCallersShareOneRead(t *testing.T) {
 // requests for tiles beyond the tree one after the other, each answered before the next is
 // sent, cost a read of the head each, as fast as the database answered.
 func TestRefreshReadsAreSpaced(t *testing.T) {
-	url := storetest.PostgresURL(t)
-	s, _ := newSigner(t)
-	_, logs := openSharedAt(t, url, s, 1)
-	l := logs[0]
+	l, _ := oneSharedLog(t)
 	ctx := t.Context()
 	var began []time.Time
 	l.lead.readsMu.Lock()
