@@ -260,6 +260,22 @@ func (o *office) settled(t testing.TB, ref string, n int) bool {
 	return true
 }
 
+// receipts counts the receipts of ref in its audit trail.
+func (o *office) receipts(t testing.TB, ref string) int {
+	t.Helper()
+	es, err := o.r.Audit(context.Background(), o.officer, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range es {
+		if e.Action == "letter.received" {
+			n++
+		}
+	}
+	return n
+}
+
 // onBothStores runs test with an office on SQLite, then on PostgreSQL.
 func onBothStores(t *testing.T, test func(*testing.T, *office)) {
 	for _, backend := range []string{"sqlite", "postgres"} {
