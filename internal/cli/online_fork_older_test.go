@@ -3,8 +3,6 @@ package cli_test
 import (
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,7 +12,6 @@ import (
 
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/cli"
-	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -29,20 +26,14 @@ import (
 func TestOnlineVerifyRelatesAnOlderSealOfAnotherFileToTheKept(t *testing.T) {
 	o := newOffice(t)
 	dir, _, file, _, trust := o.releasedForReplay(t)
-	if code, out, errs := verifyAt(t, o.url, "--trust", trust, file); code != cli.ExitOK {
-		t.Fatalf("online verify: %d %q %q", code, out, errs)
-	}
-	kept, err := filepath.Glob(filepath.Join(dir, "state", "*"))
-	if err != nil || len(kept) != 1 {
-		t.Fatalf("kept checkpoints: %v %v", kept, err)
-	}
+	kept := o.keptAfterVerifying(t, dir, trust, file)
 	sc := sealCheckpointOf(t, o, file)
 	// The kept tree grows past the seal's: a later letter verified.
 	second := filepath.Join(dir, o.releaseSecond(dir)+".pdf")
 	if code, out, errs := verifyAt(t, o.url, "--trust", trust, second); code != cli.ExitOK {
 		t.Fatalf("online verify of a later letter: %d %q %q", code, out, errs)
 	}
-	held, err := os.ReadFile(kept[0])
+	held, err := os.ReadFile(kept)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,11 +43,7 @@ func TestOnlineVerifyRelatesAnOlderSealOfAnotherFileToTheKept(t *testing.T) {
 	}
 	// The registry, through a proxy that counts the consistency proofs from the seal's tree,
 	// and fails them when told to.
-	u, err := url.Parse(o.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy := proxyTo(t, o.url)
 	var asked atomic.Int32
 	var fail atomic.Bool
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -107,20 +94,14 @@ func TestOnlineVerifyRelatesAnOlderSealOfAnotherFileToTheKept(t *testing.T) {
 		!strings.Contains(errs, "chancery: warning: "+copies[1]+": the checkpoint of the seal "+copies[1]+".seal, which is not this file's") {
 		t.Errorf("online --json, a folder, the proof failing: %d %q %q, want altered twice and two warnings", code, out, errs)
 	}
-	if b, err := os.ReadFile(kept[0]); err != nil || string(b) != string(held) {
+	if b, err := os.ReadFile(kept); err != nil || string(b) != string(held) {
 		t.Errorf("the kept checkpoint changed: %q %v", b, err)
 	}
 
 	// A kept tree one larger than the seal's, signed by the log key, that the log's proof
 	// does not extend the seal's tree to: this computer was shown another history.
 	forkedCP := checkpoint.Checkpoint{Origin: sc.Origin, Size: sc.Size + 1, Root: tlog.Hash{1}}
-	forked, err := note.Sign(&note.Note{Text: string(forkedCP.Marshal())}, o.logSigner)
-	if err == nil {
-		err = os.WriteFile(kept[0], forked, 0o600)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	forked := o.keepSigned(t, kept, forkedCP)
 	// The letter's own seal, valid, is related to it through the answer's proof: a fork.
 	code, out, errs = verifyAt(t, o.url, "--trust", trust, file)
 	if code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: the registry's log is not an extension of the log it showed before") {
@@ -133,7 +114,7 @@ func TestOnlineVerifyRelatesAnOlderSealOfAnotherFileToTheKept(t *testing.T) {
 			t.Errorf("online, %v, an edited copy whose seal's tree the kept one does not extend: %d %q %q, want invalid, a fork", args, code, out, errs)
 		}
 	}
-	if b, err := os.ReadFile(kept[0]); err != nil || string(b) != string(forked) {
+	if b, err := os.ReadFile(kept); err != nil || string(b) != string(forked) {
 		t.Errorf("the kept checkpoint changed: %q %v", b, err)
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,47 +12,8 @@ import (
 
 	"github.com/chancery/chancery/internal/checkpoint"
 	"github.com/chancery/chancery/internal/cli"
-	"github.com/chancery/chancery/internal/seal"
-	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
-
-// sealCheckpointOf returns the checkpoint of the seal beside file, opened with o's log key.
-func sealCheckpointOf(t *testing.T, o *office, file string) checkpoint.Checkpoint {
-	t.Helper()
-	sb, err := os.ReadFile(file + ".seal")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := seal.Parse(sb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := note.NewVerifier(o.reg.TrustRoot().LogKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _, err := checkpoint.Open(s.Checkpoint, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// appendTo appends an edit to file: its seal beside it now seals another file.
-func appendTo(t *testing.T, file string) {
-	t.Helper()
-	f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
-	if err == nil {
-		_, err = f.WriteString("\n% edited\n")
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-}
 
 // TestOnlineVerifyComparesASealOfAnotherFileWithTheKept: online, a seal sound but for the
 // file beside it (the file edited) has its checkpoint compared with the one kept, as a valid
@@ -66,13 +25,7 @@ func appendTo(t *testing.T, file string) {
 func TestOnlineVerifyComparesASealOfAnotherFileWithTheKept(t *testing.T) {
 	o := newOffice(t)
 	dir, _, file, _, trust := o.releasedForReplay(t)
-	if code, out, errs := verifyAt(t, o.url, "--trust", trust, file); code != cli.ExitOK {
-		t.Fatalf("online verify: %d %q %q", code, out, errs)
-	}
-	kept, err := filepath.Glob(filepath.Join(dir, "state", "*"))
-	if err != nil || len(kept) != 1 {
-		t.Fatalf("kept checkpoints: %v %v", kept, err)
-	}
+	kept := o.keptAfterVerifying(t, dir, trust, file)
 	sc := sealCheckpointOf(t, o, file)
 	appendTo(t, file)
 	// Alone, with its own tree kept, the edited file is what the registry says of its text.
@@ -83,15 +36,8 @@ func TestOnlineVerifyComparesASealOfAnotherFileWithTheKept(t *testing.T) {
 	// The kept tree of the seal's size with another root, signed by the log key.
 	other := sc
 	other.Root[0] ^= 1
-	split, err := note.Sign(&note.Note{Text: string(other.Marshal())}, o.logSigner)
-	if err == nil {
-		err = os.WriteFile(kept[0], split, 0o600)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := "invalid: two checkpoints of size " + strconv.FormatInt(sc.Size, 10) + " signed by the log key have different roots (this seal's, " +
-		sc.Root.String() + ", and the one kept in " + kept[0] + ", " + other.Root.String() + "): the log was forked; report this to the office\n"
+	o.keepSigned(t, kept, other)
+	want := forkedLine(sc, other, kept)
 	code, out, errs := verifyAt(t, o.url, "--trust", trust, file)
 	if code != cli.ExitFailed || out != want {
 		t.Errorf("online, an edited file whose seal's tree the kept checkpoint has with another root: %d %q %q, want %q", code, out, errs, want)
@@ -111,19 +57,13 @@ func TestOnlineVerifyComparesASealOfAnotherFileWithTheKept(t *testing.T) {
 		t.Fatalf("the seal's tree has size %d", sc.Size)
 	}
 	smaller := checkpoint.Checkpoint{Origin: sc.Origin, Size: sc.Size - 1, Root: tlog.Hash{1}}
-	forked, err := note.Sign(&note.Note{Text: string(smaller.Marshal())}, o.logSigner)
-	if err == nil {
-		err = os.WriteFile(kept[0], forked, 0o600)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	forked := o.keepSigned(t, kept, smaller)
 	code, out, errs = verifyAt(t, o.url, "--trust", trust, file)
 	if code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: the registry's log is not an extension of the log it showed before") ||
 		!strings.Contains(out, "does not check") {
 		t.Errorf("online, an edited file whose seal's tree does not extend the kept one: %d %q %q, want invalid, a fork", code, out, errs)
 	}
-	if b, err := os.ReadFile(kept[0]); err != nil || string(b) != string(forked) {
+	if b, err := os.ReadFile(kept); err != nil || string(b) != string(forked) {
 		t.Errorf("the kept checkpoint changed: %q %v", b, err)
 	}
 }
@@ -143,14 +83,8 @@ func TestOnlineVerifyWarnsOfASealCheckpointNotCompared(t *testing.T) {
 	o := newOffice(t)
 	dir, _, _, bare, trust := o.releasedForReplay(t)
 	// This client holds the tree of the first letter's day.
-	if code, out, errs := verifyAt(t, o.url, "--trust", trust, bare); code != cli.ExitOK {
-		t.Fatalf("first letter: %d %q %q", code, out, errs)
-	}
-	kept, err := filepath.Glob(filepath.Join(dir, "state", "*"))
-	if err != nil || len(kept) != 1 {
-		t.Fatalf("kept checkpoints: %v %v", kept, err)
-	}
-	held, err := os.ReadFile(kept[0])
+	kept := o.keptAfterVerifying(t, dir, trust, bare)
+	held, err := os.ReadFile(kept)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,11 +124,7 @@ func TestOnlineVerifyWarnsOfASealCheckpointNotCompared(t *testing.T) {
 	write(t, stranger, []byte("\x00\x01\x02 not a letter of any office \xff\xfe"))
 	write(t, stranger+".seal", oldSeal)
 
-	u, err := url.Parse(o.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy := proxyTo(t, o.url)
 	for _, fail := range []string{"502", "dropped"} {
 		// The proof from the kept tree to the old seal's cannot be had; any other can.
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -226,7 +156,7 @@ func TestOnlineVerifyWarnsOfASealCheckpointNotCompared(t *testing.T) {
 			const tail = "; the result printed for this file does not rest on that comparison\n"
 			for _, args := range [][]string{{}, {"--json"}, {"--lang", "fr"}, {"--lang", "ar"}} {
 				// Each run starts from the tree of the first letter's day.
-				if err := os.WriteFile(kept[0], held, 0o600); err != nil {
+				if err := os.WriteFile(kept, held, 0o600); err != nil {
 					t.Fatal(err)
 				}
 				code, out, errs := verifyAt(t, srv.URL, append(append([]string{"--trust", trust}, args...), c.file)...)

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -23,6 +24,7 @@ import (
 	"github.com/chancery/chancery/internal/cli"
 	"github.com/chancery/chancery/internal/dsse"
 	"github.com/chancery/chancery/internal/seal"
+	"golang.org/x/mod/sumdb/note"
 )
 
 // verifyAnswer is what POST /api/v1/verify answers now for file, as sent.
@@ -123,15 +125,106 @@ func (o *office) releaseSecond(dir string) string {
 	return ref
 }
 
-// replayServer answers POST /api/v1/verify with answer, as a registry replaying it would,
-// and passes every other request (the log's public endpoints) on to the registry at base.
-func replayServer(t *testing.T, base string, answer []byte) *httptest.Server {
+// sealCheckpointOf returns the checkpoint of the seal beside file, opened with o's log key.
+func sealCheckpointOf(t *testing.T, o *office, file string) checkpoint.Checkpoint {
+	t.Helper()
+	_, c := sealedCheckpoint(t, o, file)
+	return c
+}
+
+// sealedCheckpoint returns the signed checkpoint of the seal beside file, as the seal holds
+// it, and that checkpoint opened with o's log key.
+func sealedCheckpoint(t *testing.T, o *office, file string) ([]byte, checkpoint.Checkpoint) {
+	t.Helper()
+	sb, err := os.ReadFile(file + ".seal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := seal.Parse(sb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := note.NewVerifier(o.reg.TrustRoot().LogKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := checkpoint.Open(s.Checkpoint, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Checkpoint, c
+}
+
+// appendTo appends an edit to file: its seal beside it now seals another file.
+func appendTo(t *testing.T, file string) {
+	t.Helper()
+	f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+	if err == nil {
+		_, err = f.WriteString("\n% edited\n")
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// keptAfterVerifying verifies file online at o's registry, which must find it valid, and
+// returns the one file in which verify keeps the log's checkpoint (in dir's state).
+func (o *office) keptAfterVerifying(t *testing.T, dir, trust, file string) string {
+	t.Helper()
+	if code, out, errs := verifyAt(t, o.url, "--trust", trust, file); code != cli.ExitOK {
+		t.Fatalf("online verify of %s: %d %q %q", file, code, out, errs)
+	}
+	kept, err := filepath.Glob(filepath.Join(dir, "state", "*"))
+	if err != nil || len(kept) != 1 {
+		t.Fatalf("kept checkpoints: %v %v", kept, err)
+	}
+	return kept[0]
+}
+
+// keepSigned writes c, signed by o's log key, into the kept checkpoint's file kept, and
+// returns what it wrote.
+func (o *office) keepSigned(t *testing.T, kept string, c checkpoint.Checkpoint) []byte {
+	t.Helper()
+	b, err := note.Sign(&note.Note{Text: string(c.Marshal())}, o.logSigner)
+	if err == nil {
+		err = os.WriteFile(kept, b, 0o600)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// forkedLine is verify's line for a seal's checkpoint sc beside a kept one, in the file
+// kept, of the same size with another root.
+func forkedLine(sc, other checkpoint.Checkpoint, kept string) string {
+	return "invalid: two checkpoints of size " + strconv.FormatInt(sc.Size, 10) + " signed by the log key have different roots (this seal's, " +
+		sc.Root.String() + ", and the one kept in " + kept + ", " + other.Root.String() + "): the log was forked; report this to the office\n"
+}
+
+// refuseRequests fails the test on any request o's registry gets: verify --offline sends none.
+func (o *office) refuseRequests(t *testing.T) {
+	o.before = func(r *http.Request) { t.Errorf("verify --offline asked the registry: %s %s", r.Method, r.URL) }
+}
+
+// proxyTo is a reverse proxy to the registry at base.
+func proxyTo(t *testing.T, base string) *httputil.ReverseProxy {
 	t.Helper()
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := httputil.NewSingleHostReverseProxy(u)
+	return httputil.NewSingleHostReverseProxy(u)
+}
+
+// replayServer answers POST /api/v1/verify with answer, as a registry replaying it would,
+// and passes every other request (the log's public endpoints) on to the registry at base.
+func replayServer(t *testing.T, base string, answer []byte) *httptest.Server {
+	t.Helper()
+	proxy := proxyTo(t, base)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/api/v1/verify" {
 			w.Header().Set("Content-Type", "application/json")
