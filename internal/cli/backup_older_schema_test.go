@@ -2,14 +2,11 @@ package cli_test
 
 import (
 	"archive/tar"
-	"context"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/chancery/chancery/internal/datadir"
-	officepkg "github.com/chancery/chancery/internal/office"
 	"github.com/chancery/chancery/internal/store"
 )
 
@@ -20,21 +17,9 @@ import (
 // ("schema version N is newer than this build's"), and reported it verified. This build
 // still restores it, migrated.
 func TestBackupKeepsTheSchemaOfAnOlderBuild(t *testing.T) {
-	ctx := context.Background()
 	tmp := t.TempDir()
 	dir := filepath.Join(tmp, "office")
-	if _, _, err := officepkg.Init(ctx, dir, datadir.Settings{Office: "Older Office", Prefix: "OLD", Origin: "older.example/log", URL: "https://older.example"},
-		"admin", nil, officepkg.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	d, err := datadir.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Finish(); err != nil {
-		t.Fatal(err)
-	}
-	d.Close()
+	finishedOffice(t, dir).Close()
 	olderSchema(t, dir)
 
 	out := filepath.Join(tmp, "office.tar")

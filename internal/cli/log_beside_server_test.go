@@ -35,6 +35,25 @@ DELETE FROM schema_version WHERE version = 41`,
 	47: `DROP TABLE form_posts; DELETE FROM schema_version WHERE version = 47`,
 }
 
+// finishedOffice creates the office "Older Office" in dir, its set-up finished, and returns
+// its data directory open, closed when the test ends if not before.
+func finishedOffice(t *testing.T, dir string) *datadir.Dir {
+	t.Helper()
+	if _, _, err := officepkg.Init(context.Background(), dir, datadir.Settings{Office: "Older Office", Prefix: "OLD", Origin: "older.example/log", URL: "https://older.example"},
+		"admin", nil, officepkg.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := datadir.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	if err := d.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 // olderSchema sets the SQLite store in dir back to the schema of the build before this one,
 // as a server of that build left it: this build's last migration undone.
 func olderSchema(t *testing.T, dir string) {
@@ -74,20 +93,8 @@ func schemaOf(t *testing.T, dir string) int {
 // longer matched) and told holders of released letters "unknown". Without a server they
 // migrate it, as before.
 func TestLogCommandsDoNotMigrateUnderARunningServer(t *testing.T) {
-	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "office")
-	if _, _, err := officepkg.Init(ctx, dir, datadir.Settings{Office: "Older Office", Prefix: "OLD", Origin: "older.example/log", URL: "https://older.example"},
-		"admin", nil, officepkg.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	d, err := datadir.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if err := d.Finish(); err != nil {
-		t.Fatal(err)
-	}
+	d := finishedOffice(t, dir)
 	olderSchema(t, dir)
 
 	unlock, err := d.Lock() // the older build's server

@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chancery/chancery/internal/datadir"
-	officepkg "github.com/chancery/chancery/internal/office"
 	"github.com/chancery/chancery/internal/store"
 )
 
@@ -20,20 +17,8 @@ import (
 // from then on. With --json the warning is in the JSON's warnings; a command that migrates
 // nothing says nothing.
 func TestCommandsSayTheyMigrated(t *testing.T) {
-	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "office")
-	if _, _, err := officepkg.Init(ctx, dir, datadir.Settings{Office: "Older Office", Prefix: "OLD", Origin: "older.example/log", URL: "https://older.example"},
-		"admin", nil, officepkg.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	d, err := datadir.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if err := d.Finish(); err != nil {
-		t.Fatal(err)
-	}
+	finishedOffice(t, dir)
 	olderSchema(t, dir)
 	want := fmt.Sprintf("chancery: warning: this command migrated the office's database from schema version %d to this build's %d: builds before this one refuse it from now on", store.SchemaVersion-1, store.SchemaVersion)
 
@@ -66,20 +51,8 @@ func TestCommandsSayTheyMigrated(t *testing.T) {
 // machine lacks, "convert: no document converter", the database at this build's schema and
 // no word of it): the way back is closed all the same.
 func TestCommandFailedAfterMigratingSaysSo(t *testing.T) {
-	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "office")
-	if _, _, err := officepkg.Init(ctx, dir, datadir.Settings{Office: "Older Office", Prefix: "OLD", Origin: "older.example/log", URL: "https://older.example"},
-		"admin", nil, officepkg.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	d, err := datadir.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Finish(); err != nil {
-		t.Fatal(err)
-	}
-	d.Close()
+	finishedOffice(t, dir).Close()
 	olderSchema(t, dir)
 	settings := filepath.Join(dir, "chancery.json")
 	raw, err := os.ReadFile(settings)
@@ -115,20 +88,8 @@ func TestCommandFailedAfterMigratingSaysSo(t *testing.T) {
 // docs/operations.md's upgrade steps do, since the older build refuses the database from
 // then on (live: the hint named 'log verify' alone, and following it closed the way back).
 func TestStoreMigrateOfAnOlderSchemaAsksForABackupFirst(t *testing.T) {
-	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "office")
-	if _, _, err := officepkg.Init(ctx, dir, datadir.Settings{Office: "Older Office", Prefix: "OLD", Origin: "older.example/log", URL: "https://older.example"},
-		"admin", nil, officepkg.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	d, err := datadir.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Finish(); err != nil {
-		t.Fatal(err)
-	}
-	d.Close()
+	finishedOffice(t, dir).Close()
 	olderSchema(t, dir)
 	code, stdout, stderr := run("store", "migrate", "--data", dir, "--to", "postgres://chancery@127.0.0.1:1/none?sslmode=disable")
 	if code == 0 || !strings.Contains(stderr, "schema version differs") {
@@ -148,20 +109,8 @@ func TestStoreMigrateOfAnOlderSchemaAsksForABackupFirst(t *testing.T) {
 // the hint asks for the backup in between, as the upgrade steps do (docs/operations.md,
 // "Upgrading", step 3), the older build refusing the database once it is migrated.
 func TestLogVerifyBesideAnOlderServerAsksForABackupFirst(t *testing.T) {
-	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "office")
-	if _, _, err := officepkg.Init(ctx, dir, datadir.Settings{Office: "Older Office", Prefix: "OLD", Origin: "older.example/log", URL: "https://older.example"},
-		"admin", nil, officepkg.Options{}); err != nil {
-		t.Fatal(err)
-	}
-	d, err := datadir.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if err := d.Finish(); err != nil {
-		t.Fatal(err)
-	}
+	d := finishedOffice(t, dir)
 	olderSchema(t, dir)
 	unlock, err := d.Lock() // the older build's server
 	if err != nil {
