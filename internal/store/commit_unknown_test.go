@@ -15,6 +15,16 @@ type sqliteError int
 func (e sqliteError) Error() string { return fmt.Sprintf("sqlite error %d", int(e)) }
 func (e sqliteError) Code() int     { return int(e) }
 
+// failSQLiteCommits makes every commit of a SQLite store roll its transaction back and fail
+// with the driver's error of extended result code code.
+func failSQLiteCommits(t *testing.T, code int) {
+	t.Helper()
+	store.SetCommitSQLite(t, func(tx *sql.Tx) error {
+		tx.Rollback()
+		return fmt.Errorf("commit: %w", sqliteError(code))
+	})
+}
+
 // TestSQLiteCommitIOErrorIsUnknown: an SQLite COMMIT that fails with an I/O error, as when the
 // WAL's fsync fails, has written the transaction's frames, commit frame included, to the WAL,
 // which recovery reads back after a crash: the transaction may be committed, and Update must
@@ -37,10 +47,7 @@ func TestSQLiteCommitIOErrorIsUnknown(t *testing.T) {
 		{787, false}, // SQLITE_CONSTRAINT_FOREIGNKEY
 		{13, false},  // SQLITE_FULL: the commit frame was not written whole
 	} {
-		store.SetCommitSQLite(t, func(tx *sql.Tx) error {
-			tx.Rollback()
-			return fmt.Errorf("commit: %w", sqliteError(c.code))
-		})
+		failSQLiteCommits(t, c.code)
 		err := db.Update(t.Context(), func(tx *store.Tx) error {
 			return store.ExecTx(t.Context(), tx, `INSERT INTO schema_version (version) SELECT 0 WHERE 0`)
 		})

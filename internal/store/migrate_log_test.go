@@ -15,6 +15,17 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
+// sqliteAt creates a SQLite store in dir at schema version n, as a build of that schema
+// leaves it, and closes it.
+func sqliteAt(t *testing.T, dir string, n int) {
+	t.Helper()
+	db, err := store.OpenSQLiteAtForTest(t.Context(), dir, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+}
+
 func TestMigrationsLoggedSQLite(t *testing.T) {
 	dir := t.TempDir()
 	testMigrationsLogged(t,
@@ -95,16 +106,9 @@ func testMigrationsLogged(t *testing.T, openAt func(context.Context, int) (*stor
 func TestMigrationOnAFullDiskSaysSo(t *testing.T) {
 	const old = 40
 	dir := t.TempDir()
-	db, err := store.OpenSQLiteAtForTest(t.Context(), dir, old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	store.SetCommitSQLite(t, func(tx *sql.Tx) error {
-		tx.Rollback()
-		return fmt.Errorf("commit: %w", sqliteError(13))
-	})
-	_, err = store.OpenSQLite(t.Context(), dir)
+	sqliteAt(t, dir, old)
+	failSQLiteCommits(t, 13)
+	_, err := store.OpenSQLite(t.Context(), dir)
 	if !errors.Is(err, store.ErrDiskFull) || !strings.Contains(err.Error(), fmt.Sprintf("migrate from schema version %d to %d", old, store.SchemaVersion)) {
 		t.Fatalf("a migration on a full disk: %v, want the migration named and store.ErrDiskFull", err)
 	}
@@ -117,7 +121,7 @@ func TestMigrationOnAFullDiskSaysSo(t *testing.T) {
 		t.Error("SQLITE_IOERR is taken as a full disk")
 	}
 	store.SetCommitSQLite(t, (*sql.Tx).Commit)
-	db, err = store.OpenSQLite(t.Context(), dir)
+	db, err := store.OpenSQLite(t.Context(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,17 +138,9 @@ func TestMigrationOnAFullDiskSaysSo(t *testing.T) {
 func TestFullDiskOfThisSchemaIsNoMigration(t *testing.T) {
 	const old = 40
 	current, older := t.TempDir(), t.TempDir()
-	for dir, n := range map[string]int{current: store.SchemaVersion, older: old} {
-		db, err := store.OpenSQLiteAtForTest(t.Context(), dir, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		db.Close()
-	}
-	store.SetCommitSQLite(t, func(tx *sql.Tx) error {
-		tx.Rollback()
-		return fmt.Errorf("commit: %w", sqliteError(13))
-	})
+	sqliteAt(t, current, store.SchemaVersion)
+	sqliteAt(t, older, old)
+	failSQLiteCommits(t, 13)
 	_, err := store.OpenSQLite(t.Context(), current)
 	var me *store.MigrationError
 	if !errors.Is(err, store.ErrDiskFull) || errors.As(err, &me) {
@@ -162,16 +158,9 @@ func TestFullDiskOfThisSchemaIsNoMigration(t *testing.T) {
 // store.ErrCommitUnknown both, for the command line not to say that nothing was written.
 func TestFullDiskAtACommitIsUnknown(t *testing.T) {
 	dir := t.TempDir()
-	db, err := store.OpenSQLiteAtForTest(t.Context(), dir, 40)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	store.SetCommitSQLite(t, func(tx *sql.Tx) error {
-		tx.Rollback()
-		return fmt.Errorf("commit: %w", sqliteError(4874))
-	})
-	_, err = store.OpenSQLite(t.Context(), dir)
+	sqliteAt(t, dir, 40)
+	failSQLiteCommits(t, 4874)
+	_, err := store.OpenSQLite(t.Context(), dir)
 	if !errors.Is(err, store.ErrDiskFull) || !errors.Is(err, store.ErrCommitUnknown) || !errors.As(err, new(*store.MigrationError)) {
 		t.Errorf("a migration whose commit met a full disk's shared memory: %v, want store.ErrDiskFull, store.ErrCommitUnknown and the migration", err)
 	}
@@ -287,13 +276,8 @@ func TestPostgresDiskFullIsDiskFull(t *testing.T) {
 func TestMigratedThenFullDiskSaysCommitted(t *testing.T) {
 	const old = 40
 	older, current := t.TempDir(), t.TempDir()
-	for dir, n := range map[string]int{current: store.SchemaVersion, older: old} {
-		db, err := store.OpenSQLiteAtForTest(t.Context(), dir, n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		db.Close()
-	}
+	sqliteAt(t, current, store.SchemaVersion)
+	sqliteAt(t, older, old)
 	store.SetScrubWALAtOpen(t, func(*store.DB, context.Context) (bool, error) {
 		return false, fmt.Errorf("truncate the WAL: %w", sqliteError(13))
 	})
