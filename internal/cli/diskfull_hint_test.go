@@ -17,6 +17,17 @@ type codedError int
 func (e codedError) Error() string { return fmt.Sprintf("sqlite error %d", int(e)) }
 func (e codedError) Code() int     { return int(e) }
 
+// hintOf returns the hint that got carries, failing the test if it carries none; err is the
+// error the hint was asked for.
+func hintOf(t *testing.T, got, err error) *hinted {
+	t.Helper()
+	var h *hinted
+	if !errors.As(got, &h) {
+		t.Fatalf("no hint for %v", err)
+	}
+	return h
+}
+
 // A full disk that refused the opening of a store of this build's schema (live: an office
 // already upgraded, served from a full tmpfs, "store: begin: disk I/O error (4874)") migrated
 // nothing: its hint says what to do without speaking of a migration not committed, which
@@ -55,10 +66,7 @@ func TestDiskFullHintOfACommitUnknown(t *testing.T) {
 	const dir = "/srv/office"
 	err := fmt.Errorf("store: %s/chancery.db: %w", dir, &store.MigrationError{From: 30, To: store.SchemaVersion,
 		Err: fmt.Errorf("store: commit: %w; %w until the database is next opened: %w", codedError(4874), store.ErrCommitUnknown, store.ErrDiskFull)})
-	var h *hinted
-	if !errors.As(storeHint(err, dir), &h) {
-		t.Fatalf("no hint for %v", err)
-	}
+	h := hintOf(t, storeHint(err, dir), err)
 	if strings.Contains(h.hint, "nothing was written") || strings.Contains(h.hint, "as it was") || !strings.Contains(h.hint, "may have been committed") ||
 		!strings.Contains(h.hint, "Free space on the disk holding "+dir) {
 		t.Errorf("hint %q, want it to say that the migration may have been committed, and to free space", h.hint)
@@ -73,10 +81,7 @@ func TestDiskFullHintOfPostgres(t *testing.T) {
 	const dir = "/srv/office"
 	err := fmt.Errorf("store: postgres://chancery@db.example/office: %w", &store.MigrationError{From: 43, To: store.SchemaVersion,
 		Err: fmt.Errorf("migrate to version 44: could not extend file: %w", store.ErrServerDiskFull)})
-	var h *hinted
-	if !errors.As(storeHint(err, dir), &h) {
-		t.Fatalf("no hint for %v", err)
-	}
+	h := hintOf(t, storeHint(err, dir), err)
 	if !strings.Contains(h.hint, "a migration to this build's schema not committed") || !strings.Contains(h.hint, "Free space on the disk of the PostgreSQL server's data directory") ||
 		strings.Contains(h.hint, dir) {
 		t.Errorf("hint %q, want the migration not committed and the PostgreSQL server's disk to free", h.hint)
@@ -91,10 +96,7 @@ func TestBackupDiskFullHint(t *testing.T) {
 	const out = "/srv/backups/chancery.tar"
 	err := fmt.Errorf("store: /srv/backups/.chancery-backup-1/migrated/chancery.db: %w", &store.MigrationError{From: 43, To: store.SchemaVersion,
 		Err: fmt.Errorf("store: commit: %w: %w", codedError(13), store.ErrDiskFull)})
-	var h *hinted
-	if !errors.As(backupDiskFull(err, out), &h) {
-		t.Fatalf("no hint for %v", err)
-	}
+	h := hintOf(t, backupDiskFull(err, out), err)
 	if strings.Contains(h.Error(), "does not verify") || !strings.Contains(h.Error(), "could not be checked") ||
 		!strings.Contains(h.hint, "nothing was written to "+out) || !strings.Contains(h.hint, "free space on the disk holding /srv/backups") {
 		t.Errorf("backup on a full disk: %v\nhint: %s\nwant the copy not checked, nothing written, and space to free where the backup is written", h, h.hint)
@@ -113,10 +115,7 @@ func TestDiskFullHintOfAMigrationCommitted(t *testing.T) {
 	const dir = "/srv/office"
 	err := fmt.Errorf("store: %s/chancery.db: %w", dir, &store.MigratedError{From: 43, To: store.SchemaVersion,
 		Err: fmt.Errorf("truncate the WAL: %w: %w", codedError(13), store.ErrDiskFull)})
-	var h *hinted
-	if !errors.As(storeHint(err, dir), &h) {
-		t.Fatalf("no hint for %v", err)
-	}
+	h := hintOf(t, storeHint(err, dir), err)
 	if strings.Contains(h.hint, "nothing was written") || strings.Contains(h.hint, "not committed") || !strings.Contains(h.hint, "was committed") ||
 		!strings.Contains(h.hint, "Free space on the disk holding "+dir) {
 		t.Errorf("hint %q, want it to say that the migration was committed, and to free space", h.hint)
@@ -131,10 +130,7 @@ func TestDiskFullHintOfAMigrationCommitted(t *testing.T) {
 func TestBackupCopyDiskFullHint(t *testing.T) {
 	const out = "/srv/backups/chancery.tar"
 	err := fmt.Errorf("store: backup /srv/office/chancery.db: %w: %w", codedError(13), store.ErrCopyDiskFull)
-	var h *hinted
-	if !errors.As(backupCopyFull(err, out), &h) {
-		t.Fatalf("no hint for %v", err)
-	}
+	h := hintOf(t, backupCopyFull(err, out), err)
 	if !strings.Contains(h.Error(), "could not be written") || strings.Contains(h.hint, "data directory") ||
 		!strings.Contains(h.hint, "nothing was written to "+out) || !strings.Contains(h.hint, "Free space on the disk holding /srv/backups") {
 		t.Errorf("backup's copy on a full disk: %v\nhint: %s\nwant the copy not written, and space to free where the backup is written", h, h.hint)
@@ -150,10 +146,7 @@ func TestBackupCopyDiskFullHint(t *testing.T) {
 func TestBackupArchiveNoSpaceHint(t *testing.T) {
 	const out = "/srv/backups/chancery.tar"
 	err := fmt.Errorf("backup: demo/letter.pdf: %w", &fs.PathError{Op: "write", Path: "/srv/backups/.chancery-backup-1/backup.tar", Err: syscall.ENOSPC})
-	var h *hinted
-	if !errors.As(backupNoSpace(err, out), &h) {
-		t.Fatalf("no hint for %v", err)
-	}
+	h := hintOf(t, backupNoSpace(err, out), err)
 	if !strings.Contains(h.hint, "nothing was written to "+out) || !strings.Contains(h.hint, "Free space on the disk holding /srv/backups") {
 		t.Errorf("hint %q, want nothing written and space to free where the backup is written", h.hint)
 	}
