@@ -21,11 +21,8 @@ const chromium = "/usr/bin/chromium"
 // sees its status become sent; the recipient opens the receipt link (nothing is recorded),
 // confirms with the page's button, and the letter page shows the receipt.
 func TestBrowserDispatch(t *testing.T) {
-	needChromium(t)
+	o, mp := browserOffice(t)
 	ctx := context.Background()
-	mp := startMailpit(t)
-	o := newOffice(t)
-	o.deliver(t, mp, 3)
 	o.recipient(t, "ministry", "registry@mod.freedonia.example")
 	o.recipient(t, "liaison", "cell@liaison.example")
 	if err := o.r.SetPassword(ctx, o.admin, "otto", "password of otto"); err != nil {
@@ -94,6 +91,17 @@ func needChromium(t *testing.T) {
 		}
 		t.Skipf("no chromium at %s", chromium)
 	}
+}
+
+// browserOffice is an office that delivers its mail to a Mailpit, three attempts a message,
+// for a test in Chromium, which it skips (or fails) where Chromium is not installed.
+func browserOffice(t *testing.T) (*office, *mailpit) {
+	t.Helper()
+	needChromium(t)
+	mp := startMailpit(t)
+	o := newOffice(t)
+	o.deliver(t, mp, 3)
+	return o, mp
 }
 
 // handler is the registry's web server over the office, its rate limits off and its log

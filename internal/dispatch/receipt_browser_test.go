@@ -23,11 +23,8 @@ import (
 // heading reads on from it, past the warning. The title now says the letter is retracted, and
 // the warning comes right after the heading, before and after the button, in every language.
 func TestReceiptPageSpokenInChromium(t *testing.T) {
-	needChromium(t)
+	o, mp := browserOffice(t)
 	ctx := context.Background()
-	mp := startMailpit(t)
-	o := newOffice(t)
-	o.deliver(t, mp, 3)
 	o.recipient(t, "ministry", "a@mod.example", "b@mod.example")
 	ref := o.release(t, "Please acknowledge.")
 	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil {
@@ -165,11 +162,8 @@ func TestReceiptPageSpokenInChromium(t *testing.T) {
 // reads its own receipt's cookie, named by the key in its address: each tab reloaded shows
 // its own receipt; the address without a key thanks no one.
 func TestReceiptReloadPostsNothingInChromium(t *testing.T) {
-	needChromium(t)
+	o, mp := browserOffice(t)
 	ctx := context.Background()
-	mp := startMailpit(t)
-	o := newOffice(t)
-	o.deliver(t, mp, 3)
 	o.recipient(t, "ministry", "a@mod.example")
 	ref := o.release(t, "Please acknowledge, and reload.")
 	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil {

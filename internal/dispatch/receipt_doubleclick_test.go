@@ -22,11 +22,8 @@ import (
 // made: the page's script now posts the form once, the button disabled as it posts, and the
 // recipient reads that the receipt is recorded.
 func TestReceiptDoubleClickInChromium(t *testing.T) {
-	needChromium(t)
+	o, mp := browserOffice(t)
 	ctx := context.Background()
-	mp := startMailpit(t)
-	o := newOffice(t)
-	o.deliver(t, mp, 3)
 	o.recipient(t, "ministry", "a@mod.example")
 	ref := o.release(t, "Please acknowledge, with a double click.")
 	if _, err := o.r.Dispatch(ctx, o.officer, ref, []string{"ministry"}); err != nil {
