@@ -92,3 +92,69 @@ func TestAdminTakenNamesTheChangesItRefused(t *testing.T) {
 		t.Errorf("member roles ada --remove reviewer (nothing pending): status %d\n%s%s, want no refused line", code, out, errs)
 	}
 }
+
+// TestApprovalNamesTheChangesItRefused: 'change approve' of a role change that takes the
+// member's admin role while giving another ("+signer -admin", proposed under two_admins)
+// refuses the changes the member proposed that still wait, as 'member roles --remove admin'
+// does, but named none of them: ApproveChange dropped them (sixtieth session's not-fixed
+// list, the lead's decision). Each is named on stderr in refusedLine's form, and listed as
+// refused under --json (absent when none), the status and the other fields kept.
+func TestApprovalNamesTheChangesItRefused(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	for _, name := range []string{"ada", "bob", "cy", "dee"} {
+		tok, err := o.reg.AddMember(ctx, o.actors["root"], name, []string{registry.RoleAdmin, registry.RoleReviewer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.add(name, tok)
+	}
+	src := []byte("two_admins: true\nversion: 1\nname: two\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n")
+	p, err := policy.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.reg.AdoptPolicy(ctx, o.actors["root"], p, src); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range [][]string{
+		{"bob", "member", "token", "sam"},                                          // 1
+		{"dee", "member", "token", "rita"},                                         // 2
+		{"root", "member", "roles", "bob", "--add", "signer", "--remove", "admin"}, // 3
+		{"root", "member", "roles", "dee", "--add", "signer", "--remove", "admin"}, // 4
+		{"root", "member", "roles", "cy", "--add", "signer"},                       // 5
+	} {
+		if code, out, errs := o.run(c[0], c[1:]...); code != cli.ExitProposed {
+			t.Fatalf("%v: status %d\n%s%s, want change %d proposed", c, code, out, errs, i+1)
+		}
+	}
+
+	code, out, errs := o.run("ada", "change", "approve", "3")
+	if code != cli.ExitOK || out != "change 3 carried out: bob: reviewer, signer\n" {
+		t.Fatalf("change approve 3: status %d\n%s%s", code, out, errs)
+	}
+	if want := "refused change 1: new token for sam, proposed by bob: bob's admin role was taken away\n"; !strings.Contains(errs, want) {
+		t.Errorf("change approve 3 said on stderr:\n%s\nwant %q", errs, want)
+	}
+
+	code, out, errs = o.run("ada", "change", "approve", "4", "--json")
+	var got struct {
+		Change  *registry.ChangeView  `json:"change"`
+		Member  *registry.MemberView  `json:"member"`
+		Refused []registry.ChangeView `json:"refused"`
+	}
+	if code != cli.ExitOK || json.Unmarshal([]byte(out), &got) != nil {
+		t.Fatalf("change approve 4 --json: status %d\n%s%s", code, out, errs)
+	}
+	if got.Change == nil || got.Change.ID != 4 || got.Member == nil || got.Member.Name != "dee" || len(got.Refused) != 1 ||
+		got.Refused[0].ID != 2 || got.Refused[0].ProposedBy != "dee" || got.Refused[0].State != "refused" || got.Refused[0].DecidedBy != "ada" ||
+		strings.Contains(out, `"superseded"`) || strings.Contains(errs, "refused change") {
+		t.Errorf("change approve 4 --json printed %s%s, want change 4, dee, change 2 refused by ada, no superseded, nothing on stderr", out, errs)
+	}
+
+	// None refused: no line, no refused.
+	code, out, errs = o.run("ada", "change", "approve", "5", "--json")
+	if code != cli.ExitOK || !strings.Contains(out, `"name":"cy"`) || strings.Contains(out, "refused") || strings.Contains(errs, "refused change") {
+		t.Errorf("change approve 5 --json (nothing of cy's pending): status %d\n%s%s, want cy without refused", code, out, errs)
+	}
+}

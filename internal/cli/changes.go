@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -105,7 +106,11 @@ the member, not to the proposer. A member's new token (or enabling them, which g
 refuses the other new tokens for them still pending, which it supersedes (enabling them
 refuses the other enablings of them too), and a role change the other role changes about
 the member proposed before it: one line on stderr names each ("refused change 6: new token
-for dana, proposed by bob: superseded by change 5").`,
+for dana, proposed by bob: superseded by change 5"). A role change that takes the member's
+admin role away (or gives it back after they lost it) refuses the changes the member
+proposed that still wait, as 'chancery member roles' does: one line on stderr names each
+first ("refused change 7: new token for sam, proposed by dana: dana's admin role was taken
+away"); --json lists them as refused (absent when none).`,
 		Example: `  chancery change show 3
   chancery change approve 3`,
 		Args: cobra.ExactArgs(1),
@@ -128,8 +133,15 @@ for dana, proposed by bob: superseded by change 5").`,
 			}
 			w := c.OutOrStdout()
 			desc := printable(describeChange(res.Change))
-			// The other new tokens for the member, which this one superseded (--json has them
-			// as superseded).
+			// The changes the member proposed, refused as a role change took their admin role
+			// (or gave it back), as member roles names them (--json has them as refused); then
+			// the other changes about the member, which this one superseded (as superseded).
+			if res.Change.Kind == registry.ChangeRoles {
+				why := adminRoleRefusedWhy(res.Change.Member, res.Change.Add)
+				for _, rc := range res.Refused {
+					fmt.Fprintln(c.ErrOrStderr(), refusedLine(&rc, why))
+				}
+			}
 			for _, sc := range res.Superseded {
 				fmt.Fprintln(c.ErrOrStderr(), refusedLine(&sc, fmt.Sprintf("superseded by change %d", id)))
 			}
@@ -199,6 +211,16 @@ func refusedLine(v *registry.ChangeView, why string) string {
 		by = ", proposed by " + printable(v.ProposedBy)
 	}
 	return fmt.Sprintf("refused change %d: %s%s: %s", v.ID, printable(describeChange(v)), by, printable(why))
+}
+
+// adminRoleRefusedWhy is the reason refusedLine gives for a change the member name proposed
+// that a role change giving add refused: it took their admin role away, or gave it back
+// after they lost it (a role change refuses them for nothing else).
+func adminRoleRefusedWhy(name string, add []string) string {
+	if slices.Contains(add, registry.RoleAdmin) {
+		return name + " was given the admin role again after losing it"
+	}
+	return name + "'s admin role was taken away"
 }
 
 func describeChange(v *registry.ChangeView) string {

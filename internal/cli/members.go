@@ -120,10 +120,7 @@ the others as refused (each absent when none).`,
 			// The changes the member proposed, refused as they lost the admin role (or were
 			// given it again), then the pending role changes about them this one superseded,
 			// in the order the registry refused them, as change approve names them.
-			why := m.Name + "'s admin role was taken away"
-			if slices.Contains(splitList(strings.Join(add, ",")), registry.RoleAdmin) {
-				why = m.Name + " was given the admin role again after losing it"
-			}
+			why := adminRoleRefusedWhy(m.Name, splitList(strings.Join(add, ",")))
 			for _, rc := range res.Refused {
 				fmt.Fprintln(c.ErrOrStderr(), refusedLine(&rc, why))
 			}

@@ -131,6 +131,10 @@ type ChangeResult struct {
 	// refused, the enablings an enabling refused, the role changes proposed before a role
 	// change.
 	Superseded []ChangeView `json:"superseded,omitempty"`
+	// Refused are the pending changes the member had proposed that a role change refused, in
+	// its transaction, because it took the member's admin role away or gave it back after
+	// they lost it (refuseChangesBy), as the answer of a role change made at once names them.
+	Refused []ChangeView `json:"refused,omitempty"`
 }
 
 // twoAdmins reports whether the policy in force asks for two admins; a change carried out
@@ -671,12 +675,12 @@ func (r *Registry) ApproveChange(ctx context.Context, a Actor, id int64) (*Chang
 	ac := a
 	ac.change = c.ID
 	res := &ChangeResult{}
-	var superseded []store.Change
+	var superseded, refused []store.Change
 	switch c.Kind {
 	case ChangeAddMember:
 		res.Token, err = r.AddMember(ctx, ac, c.Subject, d.Roles)
 	case ChangeRoles:
-		res.Member, superseded, _, err = r.setRolesSuperseding(ctx, ac, c.Subject, d.Add, d.Remove)
+		res.Member, superseded, refused, err = r.setRolesSuperseding(ctx, ac, c.Subject, d.Add, d.Remove)
 	case ChangeToken:
 		res.Token, superseded, err = r.issueTokenSuperseding(ctx, ac, c.Subject)
 	case ChangeEnable:
@@ -709,7 +713,7 @@ func (r *Registry) ApproveChange(ctx context.Context, a Actor, id int64) (*Chang
 	if res.Change, err = r.changeView(ctx, c); err != nil {
 		return nil, err
 	}
-	res.Superseded = r.supersededViews(ctx, superseded)
+	res.Superseded, res.Refused = r.supersededViews(ctx, superseded), r.supersededViews(ctx, refused)
 	return res, nil
 }
 

@@ -101,3 +101,49 @@ func TestMemberAnswersNameWhatTheyRefused(t *testing.T) {
 	}
 	absent("cy disabled", raw, "superseded")
 }
+
+// TestApprovalAnswerNamesWhatItRefused: the answer of POST /api/v1/changes/{id}/approve for
+// a role change that takes the member's admin role while giving another ("+drafter -admin",
+// proposed under two_admins) had no refused, though the approval refuses the changes the
+// member proposed that still wait, as the roles' answer names them (sixtieth session's
+// not-fixed list, the lead's decision). It lists them as refused now, absent when none.
+func TestApprovalAnswerNamesWhatItRefused(t *testing.T) {
+	e := newAPIEnv(t, 1<<20)
+	for _, name := range []string{"ada", "bob", "cy"} {
+		var added struct{ Token string }
+		e.do(t, "admin", "POST", "/api/v1/members", "application/json", strings.NewReader(`{"name":"`+name+`","roles":["admin","reviewer"]}`), http.StatusCreated, &added)
+		e.tokens[name] = added.Token
+	}
+	const pol = "two_admins: true\nversion: 1\nname: two\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n"
+	e.do(t, "admin", "POST", "/api/v1/policy", "application/yaml", strings.NewReader(pol), http.StatusCreated, nil)
+	e.do(t, "bob", "POST", "/api/v1/members/signer/token", "", nil, http.StatusAccepted, nil)                                                                        // 1
+	e.do(t, "admin", "POST", "/api/v1/members/bob/roles", "application/json", strings.NewReader(`{"add":["drafter"],"remove":["admin"]}`), http.StatusAccepted, nil) // 2
+	e.do(t, "admin", "POST", "/api/v1/members/cy/roles", "application/json", strings.NewReader(`{"add":["drafter"]}`), http.StatusAccepted, nil)                     // 3
+
+	approve := func(id string) (registry.ChangeResult, map[string]json.RawMessage) {
+		t.Helper()
+		resp, b := e.send(t, "ada", "POST", "/api/v1/changes/"+id+"/approve", "", nil)
+		var res registry.ChangeResult
+		var raw map[string]json.RawMessage
+		if resp.StatusCode != http.StatusOK || json.Unmarshal(b, &res) != nil || json.Unmarshal(b, &raw) != nil {
+			t.Fatalf("approve change %s: %d %s", id, resp.StatusCode, b)
+		}
+		return res, raw
+	}
+	res, raw := approve("2")
+	if res.Change == nil || res.Change.ID != 2 || res.Member == nil || res.Member.Name != "bob" || strings.Join(res.Member.Roles, ",") != "reviewer,drafter" {
+		t.Errorf("approve change 2: %+v, want change 2 and bob as reviewer, drafter", res)
+	}
+	if len(res.Refused) != 1 || res.Refused[0].ID != 1 || res.Refused[0].State != "refused" || res.Refused[0].ProposedBy != "bob" || res.Refused[0].DecidedBy != "ada" {
+		t.Errorf("approve change 2: refused %+v, want bob's change 1, refused by ada", res.Refused)
+	}
+	if v, ok := raw["superseded"]; ok {
+		t.Errorf("approve change 2: superseded is %s, want it absent", v)
+	}
+	_, raw = approve("3")
+	for _, k := range []string{"refused", "superseded"} {
+		if v, ok := raw[k]; ok {
+			t.Errorf("approve change 3 (nothing of cy's pending): %q is %s, want it absent", k, v)
+		}
+	}
+}

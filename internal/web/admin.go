@@ -34,7 +34,8 @@ type membersData struct {
 	// names them in one notice line, as it names under a token the changes a token refused.
 	Superseded []registry.ChangeView
 	// Refused are the pending changes a member had proposed that the admin viewing the page
-	// just refused by disabling them or taking their admin role on it: the page names them
+	// just refused by disabling them or taking their admin role on it (with the roles form, or
+	// by approving a role change): the page names them
 	// in one notice line too.
 	Refused []registry.ChangeView
 }
@@ -269,7 +270,8 @@ func (h *Handler) setMemberRoles(w http.ResponseWriter, r *http.Request) {
 }
 
 // refusedQuery is the members page's query naming the changes a member had proposed that
-// disabling them or taking their admin role refused, which the page it redirects to names in
+// disabling them or taking their admin role (with the roles form, or by approving a role
+// change) refused, which the page it redirects to names in
 // a notice; empty when none.
 func refusedQuery(refused []registry.ChangeView) string {
 	if q := supersededQuery(refused); q != "" {
@@ -468,7 +470,7 @@ func (h *Handler) approveChange(w http.ResponseWriter, r *http.Request) {
 		h.showMembers(w, r, http.StatusOK, adminNotices["approved"], "", &issuedToken{Name: res.Change.Member, Token: res.Token, Superseded: res.Superseded})
 		return
 	}
-	http.Redirect(w, r, "/admin/members?done=approved"+supersededQuery(res.Superseded), http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/members?done=approved"+supersededQuery(res.Superseded)+refusedQuery(res.Refused), http.StatusSeeOther)
 }
 
 // refuseChange refuses a pending change, or withdraws it when its proposer refuses it.
