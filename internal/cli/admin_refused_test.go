@@ -3,12 +3,15 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/cli"
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
 )
 
 // TestAdminTakenNamesTheChangesItRefused: 'member roles NAME --remove admin' and 'member
@@ -156,5 +159,92 @@ func TestApprovalNamesTheChangesItRefused(t *testing.T) {
 	code, out, errs = o.run("ada", "change", "approve", "5", "--json")
 	if code != cli.ExitOK || !strings.Contains(out, `"name":"cy"`) || strings.Contains(out, "refused") || strings.Contains(errs, "refused change") {
 		t.Errorf("change approve 5 --json (nothing of cy's pending): status %d\n%s%s, want cy without refused", code, out, errs)
+	}
+}
+
+// TestEnablingNamesTheChangesItRefused: enabling a member again, at once ('member enable')
+// or by approving a proposed enabling ('change approve'), refuses the changes the member
+// proposed that an older build, which kept a disabled member's changes pending, left
+// waiting, but named none of them: enableMemberSuperseding dropped them (sixtieth session's
+// not-fixed list, the lead's decision). Each is named on stderr in refusedLine's form, and
+// listed as refused under --json (absent when none), the status and the other fields kept.
+func TestEnablingNamesTheChangesItRefused(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	for _, name := range []string{"ada", "bob", "cy", "dee", "eve"} {
+		tok, err := o.reg.AddMember(ctx, o.actors["root"], name, []string{registry.RoleAdmin, registry.RoleReviewer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.add(name, tok)
+	}
+	adopt := func(two bool) {
+		t.Helper()
+		src := []byte(fmt.Sprintf("two_admins: %v\nversion: 1\nname: two\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n", two))
+		p, err := policy.Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = o.reg.AdoptPolicy(ctx, o.actors["root"], p, src)
+		if c := registry.Proposed(err); c != nil {
+			_, err = o.reg.ApproveChange(ctx, o.actors["ada"], c.ID)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	adopt(true)
+	for i, c := range []struct{ who, member string }{{"bob", "sam"}, {"cy", "dana"}, {"dee", "rita"}} {
+		if code, out, errs := o.run(c.who, "member", "token", c.member); code != cli.ExitProposed {
+			t.Fatalf("member token %s by %s: status %d\n%s%s, want change %d proposed", c.member, c.who, code, out, errs, i+1)
+		}
+		// Disabled as an older build did it, leaving the change pending.
+		err := o.db.Update(ctx, func(tx *store.Tx) error { return tx.SetMemberDisabled(ctx, o.actors[c.who].Member.ID, time.Now()) })
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if code, out, errs := o.run("root", "member", "enable", "bob"); code != cli.ExitProposed {
+		t.Fatalf("member enable bob: status %d\n%s%s, want change 4 proposed", code, out, errs)
+	}
+	code, out, errs := o.run("ada", "change", "approve", "4")
+	if code != cli.ExitOK || !strings.Contains(errs, "change 4 carried out: enable bob;") || strings.Count(out, "\n") != 1 {
+		t.Fatalf("change approve 4: status %d\n%s%s", code, out, errs)
+	}
+	if want := "refused change 1: new token for sam, proposed by bob: bob was enabled again after being disabled\n"; !strings.Contains(errs, want) {
+		t.Errorf("change approve 4 said on stderr:\n%s\nwant %q", errs, want)
+	}
+
+	adopt(false)
+	code, out, errs = o.run("root", "member", "enable", "cy")
+	if code != cli.ExitOK || strings.Count(out, "\n") != 1 {
+		t.Fatalf("member enable cy: status %d\n%s%s", code, out, errs)
+	}
+	if want := "refused change 2: new token for dana, proposed by cy: cy was enabled again after being disabled\n"; !strings.Contains(errs, want) {
+		t.Errorf("member enable cy said on stderr:\n%s\nwant %q", errs, want)
+	}
+
+	code, out, errs = o.run("root", "member", "enable", "dee", "--json")
+	var got struct {
+		Name    string                `json:"name"`
+		Token   string                `json:"token"`
+		Refused []registry.ChangeView `json:"refused"`
+	}
+	if code != cli.ExitOK || json.Unmarshal([]byte(out), &got) != nil {
+		t.Fatalf("member enable dee --json: status %d\n%s%s", code, out, errs)
+	}
+	if got.Name != "dee" || got.Token == "" || len(got.Refused) != 1 || got.Refused[0].ID != 3 || got.Refused[0].ProposedBy != "dee" ||
+		got.Refused[0].State != "refused" || got.Refused[0].DecidedBy != "root" || strings.Contains(out, `"superseded"`) || strings.Contains(errs, "refused change") {
+		t.Errorf("member enable dee --json printed %s%s, want dee's token with change 3 refused by root, no superseded, nothing on stderr", out, errs)
+	}
+
+	// None refused: no line, no refused.
+	if code, out, errs := o.run("root", "member", "disable", "eve"); code != cli.ExitOK {
+		t.Fatalf("member disable eve: status %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = o.run("root", "member", "enable", "eve", "--json")
+	if code != cli.ExitOK || !strings.Contains(out, `"name":"eve"`) || strings.Contains(out, "refused") || strings.Contains(errs, "refused change") {
+		t.Errorf("member enable eve --json (nothing of eve's pending): status %d\n%s%s, want eve without refused", code, out, errs)
 	}
 }

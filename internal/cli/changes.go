@@ -110,7 +110,9 @@ for dana, proposed by bob: superseded by change 5"). A role change that takes th
 admin role away (or gives it back after they lost it) refuses the changes the member
 proposed that still wait, as 'chancery member roles' does: one line on stderr names each
 first ("refused change 7: new token for sam, proposed by dana: dana's admin role was taken
-away"); --json lists them as refused (absent when none).`,
+away"); --json lists them as refused (absent when none). Enabling a member refuses and names
+likewise the changes they proposed that an older build left pending ("…: dana was enabled
+again after being disabled").`,
 		Example: `  chancery change show 3
   chancery change approve 3`,
 		Args: cobra.ExactArgs(1),
@@ -136,8 +138,15 @@ away"); --json lists them as refused (absent when none).`,
 			// The changes the member proposed, refused as a role change took their admin role
 			// (or gave it back), as member roles names them (--json has them as refused); then
 			// the other changes about the member, which this one superseded (as superseded).
-			if res.Change.Kind == registry.ChangeRoles {
-				why := adminRoleRefusedWhy(res.Change.Member, res.Change.Add)
+			// An enabling names likewise those an older build left pending.
+			var why string
+			switch res.Change.Kind {
+			case registry.ChangeRoles:
+				why = adminRoleRefusedWhy(res.Change.Member, res.Change.Add)
+			case registry.ChangeEnable:
+				why = enabledRefusedWhy(res.Change.Member)
+			}
+			if why != "" {
 				for _, rc := range res.Refused {
 					fmt.Fprintln(c.ErrOrStderr(), refusedLine(&rc, why))
 				}
@@ -221,6 +230,13 @@ func adminRoleRefusedWhy(name string, add []string) string {
 		return name + " was given the admin role again after losing it"
 	}
 	return name + "'s admin role was taken away"
+}
+
+// enabledRefusedWhy is the reason refusedLine gives for a change the member name proposed
+// that enabling them refused: an older build, which kept a disabled member's changes
+// pending, left it waiting.
+func enabledRefusedWhy(name string) string {
+	return name + " was enabled again after being disabled"
 }
 
 func describeChange(v *registry.ChangeView) string {

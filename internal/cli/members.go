@@ -190,7 +190,10 @@ second admin carries it out with 'chancery change approve', and
 receives the token.
 The new token refuses the other new tokens for them that admins proposed and that still
 wait, which it supersedes: one line on stderr names each, as 'member token' does; --json
-lists them as superseded.`,
+lists them as superseded. It refuses too the changes the member proposed that an older
+build, which kept a disabled member's changes pending, left waiting: one line on stderr
+names each first ("refused change 7: new token for rita, proposed by sam: sam was enabled
+again after being disabled"); --json lists them as refused (absent when none).`,
 		Example: `  chancery member enable sam`,
 		Args:    cobra.ExactArgs(1),
 		RunE: rm.withClient(func(c *cobra.Command, cl *client.Client, args []string) error {
@@ -200,6 +203,11 @@ lists them as superseded.`,
 			}
 			if enableJSON {
 				return printIssuedJSON(c, res, args[0], "is enabled")
+			}
+			// The changes the member proposed that an older build left pending, refused as
+			// they are enabled again, then the new tokens and enablings superseded.
+			for _, rc := range res.Refused {
+				fmt.Fprintln(c.ErrOrStderr(), refusedLine(&rc, enabledRefusedWhy(args[0])))
 			}
 			printSuperseded(c, res)
 			fmt.Fprintf(c.ErrOrStderr(), "enabled %s; their new token, shown once:\n", printable(args[0]))

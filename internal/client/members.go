@@ -74,12 +74,14 @@ func (c *Client) IssueToken(ctx context.Context, name string) (string, error) {
 	return c.token(ctx, member(name)+"/token")
 }
 
-// IssuedToken is the answer to a new token given a member: the token, shown once, and the
-// other pending new tokens for them it refused as superseded.
+// IssuedToken is the answer to a new token given a member: the token, shown once, the
+// other pending new tokens for them it refused as superseded, and, for an enabling, the
+// changes the member had proposed that it refused (an older build left them pending).
 type IssuedToken struct {
 	Name       string                `json:"name"`
 	Token      string                `json:"token"`
 	Superseded []registry.ChangeView `json:"superseded,omitempty"`
+	Refused    []registry.ChangeView `json:"refused,omitempty"`
 }
 
 // EnableMemberSuperseding is EnableMember, which also returns the pending new tokens for the

@@ -133,7 +133,8 @@ type ChangeResult struct {
 	Superseded []ChangeView `json:"superseded,omitempty"`
 	// Refused are the pending changes the member had proposed that a role change refused, in
 	// its transaction, because it took the member's admin role away or gave it back after
-	// they lost it (refuseChangesBy), as the answer of a role change made at once names them.
+	// they lost it, or that an enabling refused, an older build having left them pending
+	// (refuseChangesBy), as the answer of a role change or an enabling made at once names them.
 	Refused []ChangeView `json:"refused,omitempty"`
 }
 
@@ -684,7 +685,7 @@ func (r *Registry) ApproveChange(ctx context.Context, a Actor, id int64) (*Chang
 	case ChangeToken:
 		res.Token, superseded, err = r.issueTokenSuperseding(ctx, ac, c.Subject)
 	case ChangeEnable:
-		res.Token, superseded, err = r.enableMemberSuperseding(ctx, ac, c.Subject)
+		res.Token, superseded, refused, err = r.enableMemberSuperseding(ctx, ac, c.Subject)
 	case ChangePolicy:
 		// A build that reads policies more strictly than the proposer's refuses it: a conflict
 		// to refuse, not a failure of the server.

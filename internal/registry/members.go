@@ -600,35 +600,37 @@ func (r *Registry) voidApprovals(ctx context.Context, tx *store.Tx, a Actor, m *
 // approvals voided when they were disabled stay void (they approve again), and their
 // password is removed (endCredentials).
 func (r *Registry) EnableMember(ctx context.Context, a Actor, name string) (string, error) {
-	tok, _, err := r.enableMemberSuperseding(ctx, a, name)
+	tok, _, _, err := r.enableMemberSuperseding(ctx, a, name)
 	return tok, err
 }
 
 // EnableMemberSuperseding is EnableMember, which also returns the pending new tokens and
 // enablings for the member (proposed by admins) that this enabling refused as superseded,
-// for the answer of the command and of the API that enabled them without a change. Proposed
-// instead (two_admins), it returns the ProposedError EnableMember returns.
+// and the changes the member had proposed that an older build left pending, which it
+// refused too, for the answer of the command and of the API that enabled them without a
+// change. Proposed instead (two_admins), it returns the ProposedError EnableMember returns.
 func (r *Registry) EnableMemberSuperseding(ctx context.Context, a Actor, name string) (*IssuedToken, error) {
-	tok, superseded, err := r.enableMemberSuperseding(ctx, a, name)
+	tok, superseded, refused, err := r.enableMemberSuperseding(ctx, a, name)
 	if err != nil {
 		return nil, err
 	}
-	return &IssuedToken{Token: tok, Superseded: r.supersededViews(ctx, superseded)}, nil
+	return &IssuedToken{Token: tok, Superseded: r.supersededViews(ctx, superseded), Refused: r.supersededViews(ctx, refused)}, nil
 }
 
 // enableMemberSuperseding is EnableMember, which also returns the pending new tokens and
-// enablings for the member that this enabling superseded (refused in its transaction), for
-// ApproveChange's answer.
-func (r *Registry) enableMemberSuperseding(ctx context.Context, a Actor, name string) (string, []store.Change, error) {
+// enablings for the member that this enabling superseded (refused in its transaction), and
+// the changes the member had proposed that it refused (refuseChangesBy), for ApproveChange's
+// answer.
+func (r *Registry) enableMemberSuperseding(ctx context.Context, a Actor, name string) (string, []store.Change, []store.Change, error) {
 	name = nfc(name) // as member names are stored
 	if err := a.require(RoleAdmin); err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	if r.twoAdmins(ctx, a) {
-		return "", nil, r.propose(ctx, a, ChangeEnable, name, changeDetail{})
+		return "", nil, nil, r.propose(ctx, a, ChangeEnable, name, changeDetail{})
 	}
 	tok, hash := NewToken()
-	var superseded []store.Change
+	var superseded, refused []store.Change
 	err := keysLeftRetried(func() error {
 		if err := r.revokeKeysLeft(ctx, a, name, "member "+name+" disabled"); err != nil {
 			return err
@@ -661,9 +663,11 @@ func (r *Registry) enableMemberSuperseding(ctx context.Context, a Actor, name st
 			}
 			// What waits in their name was proposed before they were disabled, in a build that
 			// kept it pending then (refused at the disabling since).
-			if _, err := r.refuseChangesBy(ctx, tx, a, m, name+" was enabled again after being disabled"); err != nil {
+			own, err := r.refuseChangesBy(ctx, tx, a, m, name+" was enabled again after being disabled")
+			if err != nil {
 				return err
 			}
+			refused = own
 			// A new token for them proposed before they were disabled is superseded by the
 			// one enabling gives, as by any other (issueToken); so is another admin's
 			// enabling of them, which, approved after they are disabled again, would enable
@@ -684,9 +688,9 @@ func (r *Registry) enableMemberSuperseding(ctx context.Context, a Actor, name st
 		})
 	})
 	if err != nil {
-		return "", nil, fmt.Errorf("enable %s: %w", name, err)
+		return "", nil, nil, fmt.Errorf("enable %s: %w", name, err)
 	}
-	return tok, superseded, nil
+	return tok, superseded, refused, nil
 }
 
 // revokeKeysLeft revokes the signer keys still in force of the member name if they are
@@ -817,6 +821,10 @@ type IssuedToken struct {
 	// Superseded are the other pending new tokens for the member that the new token refused,
 	// in its transaction, as superseded by it; none when the change was proposed instead.
 	Superseded []ChangeView
+	// Refused are the pending changes the member had proposed that enabling them refused, in
+	// its transaction (refuseChangesBy): only an older build, which kept a disabled member's
+	// changes pending, left such changes.
+	Refused []ChangeView
 }
 
 // IssueTokenSuperseding is IssueToken, which also returns the other pending new tokens for the

@@ -18,7 +18,10 @@ import (
 //	                                     (registry.ChangeView; each absent when none)
 //	POST /api/v1/members/{name}/disable  the member after, and "refused", the pending changes
 //	                                     they proposed that it refused (absent when none)
-//	POST /api/v1/members/{name}/enable   {"name", "token", "superseded"}: as .../token
+//	POST /api/v1/members/{name}/enable   {"name", "token", "superseded", "refused"}: as
+//	                                     .../token, and "refused", the pending changes the
+//	                                     member proposed that it refused (an older build left
+//	                                     them pending; absent when none)
 //	POST /api/v1/members/{name}/token    {"name", "token", "superseded"}: a new token, shown
 //	                                     once, and the other pending new tokens for the member
 //	                                     it refused as superseded (registry.ChangeView; absent
@@ -98,12 +101,16 @@ func (s *Server) enableMember(w http.ResponseWriter, r *http.Request) {
 	writeIssued(w, r.PathValue("name"), res)
 }
 
-// writeIssued answers a new token given a member: {"name", "token"}, and "superseded", the
-// other pending new tokens for them it refused, when there are any.
+// writeIssued answers a new token given a member: {"name", "token"}, "superseded", the
+// other pending new tokens for them it refused, and "refused", the changes they had proposed
+// that their enabling refused (an older build left them pending), each when there are any.
 func writeIssued(w http.ResponseWriter, name string, res *registry.IssuedToken) {
 	answer := map[string]any{"name": name, "token": res.Token}
 	if len(res.Superseded) > 0 {
 		answer["superseded"] = res.Superseded
+	}
+	if len(res.Refused) > 0 {
+		answer["refused"] = res.Refused
 	}
 	writeJSON(w, answer)
 }

@@ -1,13 +1,17 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/registry"
+	"github.com/chancery/chancery/internal/store"
 )
 
 // TestMemberAnswersNameWhatTheyRefused: the answers of POST /api/v1/members/{name}/roles and
@@ -144,6 +148,94 @@ func TestApprovalAnswerNamesWhatItRefused(t *testing.T) {
 	for _, k := range []string{"refused", "superseded"} {
 		if v, ok := raw[k]; ok {
 			t.Errorf("approve change 3 (nothing of cy's pending): %q is %s, want it absent", k, v)
+		}
+	}
+}
+
+// TestEnablingAnswerNamesWhatItRefused: the answers of POST /api/v1/members/{name}/enable and
+// of the approval of a proposed enabling had no refused, though enabling a member refuses
+// the changes they proposed that an older build, which kept a disabled member's changes
+// pending, left waiting (sixtieth session's not-fixed list, the lead's decision). Both list
+// them as refused now, absent when none.
+func TestEnablingAnswerNamesWhatItRefused(t *testing.T) {
+	e := newAPIEnv(t, 1<<20)
+	ctx := context.Background()
+	for _, name := range []string{"ada", "bob", "cy"} {
+		var added struct{ Token string }
+		e.do(t, "admin", "POST", "/api/v1/members", "application/json", strings.NewReader(`{"name":"`+name+`","roles":["admin","reviewer"]}`), http.StatusCreated, &added)
+		e.tokens[name] = added.Token
+	}
+	const pol = "two_admins: %v\nversion: 1\nname: two\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n"
+	e.do(t, "admin", "POST", "/api/v1/policy", "application/yaml", strings.NewReader(fmt.Sprintf(pol, true)), http.StatusCreated, nil)
+	e.do(t, "bob", "POST", "/api/v1/members/signer/token", "", nil, http.StatusAccepted, nil) // 1
+	e.do(t, "cy", "POST", "/api/v1/members/drafter/token", "", nil, http.StatusAccepted, nil) // 2
+	// bob and cy disabled as an older build did it, leaving their changes pending.
+	err := e.db.Update(ctx, func(tx *store.Tx) error {
+		for _, name := range []string{"bob", "cy"} {
+			m, err := tx.MemberByName(ctx, name)
+			if err != nil {
+				return err
+			}
+			if err := tx.SetMemberDisabled(ctx, m.ID, time.Now()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	decode := func(what string, resp *http.Response, b []byte, want int, v any) map[string]json.RawMessage {
+		t.Helper()
+		var raw map[string]json.RawMessage
+		if resp.StatusCode != want || json.Unmarshal(b, v) != nil || json.Unmarshal(b, &raw) != nil {
+			t.Fatalf("%s: %d %s", what, resp.StatusCode, b)
+		}
+		return raw
+	}
+	refusedOne := func(what string, got []registry.ChangeView, id int64, by, decider string) {
+		t.Helper()
+		if len(got) != 1 || got[0].ID != id || got[0].State != "refused" || got[0].ProposedBy != by || got[0].DecidedBy != decider {
+			t.Errorf("%s: refused %+v, want %s's change %d, refused by %s", what, got, by, id, decider)
+		}
+	}
+
+	e.do(t, "admin", "POST", "/api/v1/members/bob/enable", "", nil, http.StatusAccepted, nil) // 3
+	resp, b := e.send(t, "ada", "POST", "/api/v1/changes/3/approve", "", nil)
+	var res registry.ChangeResult
+	raw := decode("approve change 3", resp, b, http.StatusOK, &res)
+	if res.Change == nil || res.Change.ID != 3 || res.Token == "" {
+		t.Errorf("approve change 3: %s, want change 3 and bob's token", b)
+	}
+	refusedOne("approve change 3", res.Refused, 1, "bob", "ada")
+	if v, ok := raw["superseded"]; ok {
+		t.Errorf("approve change 3: superseded is %s, want it absent", v)
+	}
+
+	e.do(t, "admin", "POST", "/api/v1/policy", "application/yaml", strings.NewReader(fmt.Sprintf(pol, false)), http.StatusAccepted, nil) // 4
+	e.do(t, "ada", "POST", "/api/v1/changes/4/approve", "", nil, http.StatusOK, nil)
+	resp, b = e.send(t, "admin", "POST", "/api/v1/members/cy/enable", "", nil)
+	var issued struct {
+		Name    string                `json:"name"`
+		Token   string                `json:"token"`
+		Refused []registry.ChangeView `json:"refused"`
+	}
+	raw = decode("enable cy", resp, b, http.StatusOK, &issued)
+	if issued.Name != "cy" || issued.Token == "" {
+		t.Errorf("enable cy: %s, want cy's token", b)
+	}
+	refusedOne("enable cy", issued.Refused, 2, "cy", "admin")
+	if v, ok := raw["superseded"]; ok {
+		t.Errorf("enable cy: superseded is %s, want it absent", v)
+	}
+
+	// Nothing of the member's pending: no refused.
+	e.do(t, "admin", "POST", "/api/v1/members/drafter/disable", "", nil, http.StatusOK, nil)
+	resp, b = e.send(t, "admin", "POST", "/api/v1/members/drafter/enable", "", nil)
+	raw = decode("enable drafter", resp, b, http.StatusOK, &issued)
+	for _, k := range []string{"refused", "superseded"} {
+		if v, ok := raw[k]; ok {
+			t.Errorf("enable drafter (nothing of drafter's pending): %q is %s, want it absent", k, v)
 		}
 	}
 }

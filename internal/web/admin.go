@@ -35,7 +35,8 @@ type membersData struct {
 	Superseded []registry.ChangeView
 	// Refused are the pending changes a member had proposed that the admin viewing the page
 	// just refused by disabling them or taking their admin role on it (with the roles form, or
-	// by approving a role change): the page names them
+	// by approving a role change), or by enabling them (those an older build left pending):
+	// the page names them
 	// in one notice line too.
 	Refused []registry.ChangeView
 }
@@ -124,6 +125,15 @@ func changeIDs(q string) []int64 {
 		if id, err := strconv.ParseInt(f, 10, 64); err == nil && id > 0 {
 			ids = append(ids, id)
 		}
+	}
+	return ids
+}
+
+// viewIDs returns the numbers of the changes cs.
+func viewIDs(cs []registry.ChangeView) []int64 {
+	var ids []int64
+	for _, c := range cs {
+		ids = append(ids, c.ID)
 	}
 	return ids
 }
@@ -356,7 +366,9 @@ func (h *Handler) newMemberToken(enable bool) http.HandlerFunc {
 			h.memberFailed(w, r, err)
 			return
 		}
-		h.showMembers(w, r, http.StatusOK, msg, "", &issuedToken{Name: name, Token: res.Token, Superseded: res.Superseded})
+		// An enabling names, in the notice line of a member's own changes refused, those an
+		// older build left pending that it refused.
+		h.showMembersSuperseding(w, r, http.StatusOK, msg, "", &issuedToken{Name: name, Token: res.Token, Superseded: res.Superseded}, nil, viewIDs(res.Refused))
 	}
 }
 
@@ -467,7 +479,7 @@ func (h *Handler) approveChange(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if res.Token != "" {
-		h.showMembers(w, r, http.StatusOK, adminNotices["approved"], "", &issuedToken{Name: res.Change.Member, Token: res.Token, Superseded: res.Superseded})
+		h.showMembersSuperseding(w, r, http.StatusOK, adminNotices["approved"], "", &issuedToken{Name: res.Change.Member, Token: res.Token, Superseded: res.Superseded}, nil, viewIDs(res.Refused))
 		return
 	}
 	http.Redirect(w, r, "/admin/members?done=approved"+supersededQuery(res.Superseded)+refusedQuery(res.Refused), http.StatusSeeOther)

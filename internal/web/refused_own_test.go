@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -9,10 +10,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/server"
+	"github.com/chancery/chancery/internal/store"
 )
 
 // TestDisablingNamesTheMembersOwnChangesItRefused: disabling an admin on the members page, or
@@ -179,5 +182,104 @@ func TestApprovalOnThePageNamesTheMembersOwnChangesItRefused(t *testing.T) {
 	}
 	if got := approve(cys); got != "" {
 		t.Errorf("cy given signer, nothing of his pending: notice %q, want none", got)
+	}
+}
+
+// TestEnablingOnThePageNamesTheMembersOwnChangesItRefused: enabling a member on the members
+// page, with its Enable form or by approving a proposed enabling, refuses the changes the
+// member proposed that an older build, which kept a disabled member's changes pending, left
+// waiting, and the page named none of them (sixtieth session's not-fixed list, the lead's
+// decision). Its notice line names them now, beside the token shown, as after a disabling;
+// none when there were none.
+func TestEnablingOnThePageNamesTheMembersOwnChangesItRefused(t *testing.T) {
+	ctx := context.Background()
+	o := newOffice(t, server.Config{})
+	root := o.actors["root"]
+	if err := o.reg.SetPassword(ctx, root, "root", password("root")); err != nil {
+		t.Fatal(err)
+	}
+	actors := map[string]registry.Actor{}
+	for _, name := range []string{"ada", "bob", "cy"} {
+		tok, err := o.reg.AddMember(ctx, root, name, []string{registry.RoleAdmin, registry.RoleReviewer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := o.reg.Authenticate(ctx, tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		actors[name] = registry.Actor{Member: m}
+	}
+	adopt := func(two bool) {
+		t.Helper()
+		src := []byte(fmt.Sprintf("two_admins: %v\nversion: 1\nname: two-admins\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n", two))
+		p, err := policy.Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = o.reg.AdoptPolicy(ctx, root, p, src)
+		if c := registry.Proposed(err); c != nil {
+			_, err = o.reg.ApproveChange(ctx, actors["ada"], c.ID)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	adopt(true)
+	proposed := func(what string, err error) string {
+		t.Helper()
+		c := registry.Proposed(err)
+		if c == nil {
+			t.Fatalf("%s: %v, want it proposed", what, err)
+		}
+		return strconv.FormatInt(c.ID, 10)
+	}
+	_, err := o.reg.IssueToken(ctx, actors["bob"], "sam")
+	bobs := proposed("bob's new token for sam", err)
+	_, err = o.reg.IssueToken(ctx, actors["cy"], "rita")
+	cys := proposed("cy's new token for rita", err)
+	// bob and cy disabled as an older build did it, leaving their changes pending.
+	for _, name := range []string{"bob", "cy"} {
+		err := o.db.Update(ctx, func(tx *store.Tx) error { return tx.SetMemberDisabled(ctx, actors[name].Member.ID, time.Now()) })
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = o.reg.EnableMember(ctx, actors["ada"], "bob")
+	enable := proposed("ada's enabling of bob", err)
+
+	admin := o.client()
+	tok := admin.signIn("root")
+	notice := regexp.MustCompile(`(?s)<p class="notice" id="refused">(.*?)</p>`)
+	issued := regexp.MustCompile(`<code id="issued-token">(chy_[A-Za-z0-9_-]+)</code>`)
+	shown := func(what string, resp *http.Response, body string) string {
+		t.Helper()
+		if resp.StatusCode != http.StatusOK || !issued.MatchString(body) {
+			t.Fatalf("%s: %s, want the members page with the token", what, resp.Status)
+		}
+		if m := notice.FindStringSubmatch(body); m != nil {
+			return html.UnescapeString(m[1])
+		}
+		return ""
+	}
+
+	resp, body := admin.post("/admin/changes/"+enable+"/approve", url.Values{"csrf": {tok}, "password": {password("root")}})
+	if got, want := shown("bob's enabling approved", resp, body), "Also refused, the member's own proposals still waiting: change "+bobs+" (new token for sam, proposed by bob)"; got != want {
+		t.Errorf("bob's enabling approved: notice %q, want %q", got, want)
+	}
+
+	adopt(false)
+	resp, body = admin.post("/admin/members/cy/enable", url.Values{"csrf": {tok}, "password": {password("root")}})
+	if got, want := shown("cy enabled", resp, body), "Also refused, the member's own proposals still waiting: change "+cys+" (new token for rita, proposed by cy)"; got != want {
+		t.Errorf("cy enabled: notice %q, want %q", got, want)
+	}
+
+	// Nothing of the member's pending: no notice.
+	if _, err := o.reg.DisableMember(ctx, root, "otto"); err != nil {
+		t.Fatal(err)
+	}
+	resp, body = admin.post("/admin/members/otto/enable", url.Values{"csrf": {tok}, "password": {password("root")}})
+	if got := shown("otto enabled", resp, body); got != "" {
+		t.Errorf("otto enabled, nothing of his pending: notice %q, want none", got)
 	}
 }
