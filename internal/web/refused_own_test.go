@@ -26,34 +26,12 @@ import (
 // the admin who refused them; none when there were none.
 func TestDisablingNamesTheMembersOwnChangesItRefused(t *testing.T) {
 	ctx := context.Background()
-	o := newOffice(t, server.Config{})
+	o, actors := threeAdmins(t)
 	root := o.actors["root"]
-	if err := o.reg.SetPassword(ctx, root, "root", password("root")); err != nil {
-		t.Fatal(err)
-	}
-	actors := map[string]registry.Actor{}
-	for _, name := range []string{"ada", "bob", "cy"} {
-		tok, err := o.reg.AddMember(ctx, root, name, []string{registry.RoleAdmin, registry.RoleReviewer})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := o.reg.Authenticate(ctx, tok)
-		if err != nil {
-			t.Fatal(err)
-		}
-		actors[name] = registry.Actor{Member: m}
-	}
 	if err := o.reg.SetPassword(ctx, root, "ada", password("ada")); err != nil {
 		t.Fatal(err)
 	}
-	src := []byte("two_admins: true\nversion: 1\nname: two-admins\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n")
-	p, err := policy.Parse(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.reg.AdoptPolicy(ctx, root, p, src); err != nil {
-		t.Fatal(err)
-	}
+	adoptTwoAdmins(t, o, actors, true)
 	propose := func(who, member string) string {
 		t.Helper()
 		_, err := o.reg.IssueToken(ctx, actors[who], member)
@@ -118,31 +96,8 @@ func TestDisablingNamesTheMembersOwnChangesItRefused(t *testing.T) {
 // list, the lead's decision). Its notice line names them now, as after the roles form.
 func TestApprovalOnThePageNamesTheMembersOwnChangesItRefused(t *testing.T) {
 	ctx := context.Background()
-	o := newOffice(t, server.Config{})
-	root := o.actors["root"]
-	if err := o.reg.SetPassword(ctx, root, "root", password("root")); err != nil {
-		t.Fatal(err)
-	}
-	actors := map[string]registry.Actor{}
-	for _, name := range []string{"ada", "bob", "cy"} {
-		tok, err := o.reg.AddMember(ctx, root, name, []string{registry.RoleAdmin, registry.RoleReviewer})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := o.reg.Authenticate(ctx, tok)
-		if err != nil {
-			t.Fatal(err)
-		}
-		actors[name] = registry.Actor{Member: m}
-	}
-	src := []byte("two_admins: true\nversion: 1\nname: two-admins\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n")
-	p, err := policy.Parse(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.reg.AdoptPolicy(ctx, root, p, src); err != nil {
-		t.Fatal(err)
-	}
+	o, actors := threeAdmins(t)
+	adoptTwoAdmins(t, o, actors, true)
 	proposed := func(what string, err error) string {
 		t.Helper()
 		c := registry.Proposed(err)
@@ -151,7 +106,7 @@ func TestApprovalOnThePageNamesTheMembersOwnChangesItRefused(t *testing.T) {
 		}
 		return strconv.FormatInt(c.ID, 10)
 	}
-	_, err = o.reg.IssueToken(ctx, actors["bob"], "sam")
+	_, err := o.reg.IssueToken(ctx, actors["bob"], "sam")
 	bobs := proposed("bob's new token for sam", err)
 	_, err = o.reg.SetRoles(ctx, actors["ada"], "bob", []string{registry.RoleSigner}, []string{registry.RoleAdmin})
 	roles := proposed("ada's +signer -admin for bob", err)
@@ -193,39 +148,9 @@ func TestApprovalOnThePageNamesTheMembersOwnChangesItRefused(t *testing.T) {
 // none when there were none.
 func TestEnablingOnThePageNamesTheMembersOwnChangesItRefused(t *testing.T) {
 	ctx := context.Background()
-	o := newOffice(t, server.Config{})
+	o, actors := threeAdmins(t)
 	root := o.actors["root"]
-	if err := o.reg.SetPassword(ctx, root, "root", password("root")); err != nil {
-		t.Fatal(err)
-	}
-	actors := map[string]registry.Actor{}
-	for _, name := range []string{"ada", "bob", "cy"} {
-		tok, err := o.reg.AddMember(ctx, root, name, []string{registry.RoleAdmin, registry.RoleReviewer})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := o.reg.Authenticate(ctx, tok)
-		if err != nil {
-			t.Fatal(err)
-		}
-		actors[name] = registry.Actor{Member: m}
-	}
-	adopt := func(two bool) {
-		t.Helper()
-		src := []byte(fmt.Sprintf("two_admins: %v\nversion: 1\nname: two-admins\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n", two))
-		p, err := policy.Parse(src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = o.reg.AdoptPolicy(ctx, root, p, src)
-		if c := registry.Proposed(err); c != nil {
-			_, err = o.reg.ApproveChange(ctx, actors["ada"], c.ID)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	adopt(true)
+	adoptTwoAdmins(t, o, actors, true)
 	proposed := func(what string, err error) string {
 		t.Helper()
 		c := registry.Proposed(err)
@@ -268,7 +193,7 @@ func TestEnablingOnThePageNamesTheMembersOwnChangesItRefused(t *testing.T) {
 		t.Errorf("bob's enabling approved: notice %q, want %q", got, want)
 	}
 
-	adopt(false)
+	adoptTwoAdmins(t, o, actors, false)
 	resp, body = admin.post("/admin/members/cy/enable", url.Values{"csrf": {tok}, "password": {password("root")}})
 	if got, want := shown("cy enabled", resp, body), "Also refused, the member's own proposals still waiting: change "+cys+" (new token for rita, proposed by cy)"; got != want {
 		t.Errorf("cy enabled: notice %q, want %q", got, want)
@@ -281,5 +206,49 @@ func TestEnablingOnThePageNamesTheMembersOwnChangesItRefused(t *testing.T) {
 	resp, body = admin.post("/admin/members/otto/enable", url.Values{"csrf": {tok}, "password": {password("root")}})
 	if got := shown("otto enabled", resp, body); got != "" {
 		t.Errorf("otto enabled, nothing of his pending: notice %q, want none", got)
+	}
+}
+
+// threeAdmins is an office whose root has a password, with the admins and reviewers ada, bob
+// and cy, and their actors.
+func threeAdmins(t *testing.T) (*office, map[string]registry.Actor) {
+	t.Helper()
+	ctx := context.Background()
+	o := newOffice(t, server.Config{})
+	root := o.actors["root"]
+	if err := o.reg.SetPassword(ctx, root, "root", password("root")); err != nil {
+		t.Fatal(err)
+	}
+	actors := map[string]registry.Actor{}
+	for _, name := range []string{"ada", "bob", "cy"} {
+		tok, err := o.reg.AddMember(ctx, root, name, []string{registry.RoleAdmin, registry.RoleReviewer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := o.reg.Authenticate(ctx, tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		actors[name] = registry.Actor{Member: m}
+	}
+	return o, actors
+}
+
+// adoptTwoAdmins adopts, as root, a policy with two_admins set to two; a change it becomes
+// under two_admins is approved by ada.
+func adoptTwoAdmins(t *testing.T, o *office, actors map[string]registry.Actor, two bool) {
+	t.Helper()
+	ctx := context.Background()
+	src := []byte(fmt.Sprintf("two_admins: %v\nversion: 1\nname: two-admins\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n", two))
+	p, err := policy.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = o.reg.AdoptPolicy(ctx, o.actors["root"], p, src)
+	if c := registry.Proposed(err); c != nil {
+		_, err = o.reg.ApproveChange(ctx, actors["ada"], c.ID)
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 }
