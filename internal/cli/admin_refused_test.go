@@ -30,14 +30,7 @@ func TestAdminTakenNamesTheChangesItRefused(t *testing.T) {
 		}
 		o.add(name, tok)
 	}
-	src := []byte("two_admins: true\nversion: 1\nname: two\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n")
-	p, err := policy.Parse(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.reg.AdoptPolicy(ctx, o.actors["root"], p, src); err != nil {
-		t.Fatal(err)
-	}
+	adoptTwoAdmins(t, o)
 	for i, c := range []struct{ who, member string }{{"bob", "sam"}, {"cy", "dana"}, {"dee", "rita"}, {"eve", "otto"}} {
 		if code, out, errs := o.run(c.who, "member", "token", c.member); code != cli.ExitProposed {
 			t.Fatalf("member token %s by %s: status %d\n%s%s, want change %d proposed", c.member, c.who, code, out, errs, i+1)
@@ -112,14 +105,7 @@ func TestApprovalNamesTheChangesItRefused(t *testing.T) {
 		}
 		o.add(name, tok)
 	}
-	src := []byte("two_admins: true\nversion: 1\nname: two\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n")
-	p, err := policy.Parse(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.reg.AdoptPolicy(ctx, o.actors["root"], p, src); err != nil {
-		t.Fatal(err)
-	}
+	adoptTwoAdmins(t, o)
 	for i, c := range [][]string{
 		{"bob", "member", "token", "sam"},                                          // 1
 		{"dee", "member", "token", "rita"},                                         // 2

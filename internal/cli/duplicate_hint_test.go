@@ -7,7 +7,6 @@ import (
 
 	"github.com/chancery/chancery/internal/cli"
 	"github.com/chancery/chancery/internal/cosigned"
-	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
 	"github.com/chancery/chancery/internal/store"
 	"github.com/chancery/chancery/internal/translog"
@@ -27,14 +26,7 @@ func TestDuplicateProposalHint(t *testing.T) {
 		t.Fatal(err)
 	}
 	o.add("ada", ada)
-	src := []byte("two_admins: true\nversion: 1\nname: two\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n")
-	p, err := policy.Parse(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.reg.AdoptPolicy(ctx, o.actors["root"], p, src); err != nil {
-		t.Fatal(err)
-	}
+	adoptTwoAdmins(t, o)
 	if code, out, errs := o.run("root", "member", "token", "sam"); code != cli.ExitProposed {
 		t.Fatalf("member token sam under two_admins: status %d\n%s%s, want it proposed", code, out, errs)
 	}
@@ -72,14 +64,7 @@ func TestDuplicateWitnessProposalHint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := []byte("two_admins: true\nversion: 1\nname: two\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n")
-	p, err := policy.Parse(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.reg.AdoptPolicy(ctx, o.actors["root"], p, src); err != nil {
-		t.Fatal(err)
-	}
+	adoptTwoAdmins(t, o)
 	for _, tc := range []struct {
 		args []string
 		id   string

@@ -28,14 +28,7 @@ func TestRoleTakenNamesTheChangesItSuperseded(t *testing.T) {
 	if code, out, errs := o.run("root", "member", "roles", "sam", "--add", "drafter"); code != cli.ExitOK {
 		t.Fatalf("member roles sam --add drafter: status %d\n%s%s", code, out, errs)
 	}
-	src := []byte("two_admins: true\nversion: 1\nname: two\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n")
-	p, err := policy.Parse(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.reg.AdoptPolicy(ctx, o.actors["root"], p, src); err != nil {
-		t.Fatal(err)
-	}
+	adoptTwoAdmins(t, o)
 	if code, out, errs := o.run("root", "member", "roles", "sam", "--add", "reviewer"); code != cli.ExitProposed || !strings.Contains(errs, "proposed as change 1") {
 		t.Fatalf("member roles sam --add reviewer under two_admins: status %d\n%s%s, want change 1 proposed", code, out, errs)
 	}
@@ -65,14 +58,7 @@ func TestRolesJSONNamesTheChangesItSuperseded(t *testing.T) {
 	if code, out, errs := o.run("root", "member", "roles", "sam", "--add", "drafter", "--json"); code != cli.ExitOK || !strings.Contains(out, `"name":"sam"`) || strings.Contains(out, "superseded") {
 		t.Fatalf("member roles sam --add drafter --json (nothing pending): status %d\n%s%s, want the member without superseded", code, out, errs)
 	}
-	src := []byte("two_admins: true\nversion: 1\nname: two\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n")
-	p, err := policy.Parse(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.reg.AdoptPolicy(ctx, o.actors["root"], p, src); err != nil {
-		t.Fatal(err)
-	}
+	adoptTwoAdmins(t, o)
 	if code, out, errs := o.run("root", "member", "roles", "sam", "--add", "reviewer"); code != cli.ExitProposed {
 		t.Fatalf("member roles sam --add reviewer under two_admins: status %d\n%s%s, want it proposed", code, out, errs)
 	}
@@ -89,5 +75,19 @@ func TestRolesJSONNamesTheChangesItSuperseded(t *testing.T) {
 		got.Superseded[0].ID != 1 || got.Superseded[0].Kind != registry.ChangeRoles || got.Superseded[0].ProposedBy != "root" ||
 		strings.Join(got.Superseded[0].Add, ",") != "reviewer" || got.Superseded[0].State != "refused" {
 		t.Errorf("member roles sam --remove drafter --json printed %s, want sam with signer and change 1 (+reviewer, root's, refused) superseded", out)
+	}
+}
+
+// adoptTwoAdmins adopts, as root, a policy under which an admin's change of members, keys or
+// policy needs a second admin's approval (two_admins).
+func adoptTwoAdmins(t *testing.T, o *office) {
+	t.Helper()
+	src := []byte("two_admins: true\nversion: 1\nname: two\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n")
+	p, err := policy.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.reg.AdoptPolicy(context.Background(), o.actors["root"], p, src); err != nil {
+		t.Fatal(err)
 	}
 }

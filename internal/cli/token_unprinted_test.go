@@ -10,7 +10,6 @@ import (
 
 	"github.com/chancery/chancery/internal/cli"
 	"github.com/chancery/chancery/internal/datadir"
-	"github.com/chancery/chancery/internal/policy"
 	"github.com/chancery/chancery/internal/registry"
 )
 
@@ -84,14 +83,7 @@ func TestUnprintedChangeTokenFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	o.add("ada", ada)
-	src := []byte("two_admins: true\nversion: 1\nname: two\nrules:\n  - name: d\n    default: true\n    require:\n      approvals: [{role: reviewer}]\n      signatures: [{role: signer}]\n")
-	p, err := policy.Parse(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.reg.AdoptPolicy(ctx, o.actors["root"], p, src); err != nil {
-		t.Fatal(err)
-	}
+	adoptTwoAdmins(t, o)
 	if code, out, errs := o.run("root", "member", "add", "lena", "--role", "drafter"); code != cli.ExitProposed {
 		t.Fatalf("member add under two_admins: status %d\n%s%s, want it proposed", code, out, errs)
 	}
