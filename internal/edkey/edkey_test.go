@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+
+	"filippo.io/edwards25519"
 )
 
 type speccheckCase struct {
@@ -131,6 +133,92 @@ func addL(sig []byte) []byte {
 		out[32+i], carry = byte(v), v>>8
 	}
 	return out
+}
+
+// smallOrderEncodings returns every encoding of the eight points of small order: each point's
+// canonical encoding, the same with the sign bit flipped (which decodes for x ≠ 0, and as "-0"
+// for the points with x = 0), and the non-canonical encodings y + p of those whose y is 0 or 1.
+// The points are found as the torsion parts P − [8⁻¹][8]P of random points, so that the list
+// does not rest on constants copied from elsewhere.
+func smallOrderEncodings(t *testing.T) [][]byte {
+	t.Helper()
+	var eight [32]byte
+	eight[0] = 8
+	inv8, err := new(edwards25519.Scalar).SetCanonicalBytes(eight[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv8.Invert(inv8)
+	rng := rand.New(rand.NewPCG(3, 4))
+	points := map[string]bool{}
+	for tries := 0; len(points) < 8; tries++ {
+		if tries > 10000 {
+			t.Fatalf("found %d small-order points, want 8", len(points))
+		}
+		var b [32]byte
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		P, err := new(edwards25519.Point).SetBytes(b[:])
+		if err != nil {
+			continue
+		}
+		prime := new(edwards25519.Point).ScalarMult(inv8, new(edwards25519.Point).MultByCofactor(P))
+		T := new(edwards25519.Point).Subtract(P, prime)
+		points[string(T.Bytes())] = true
+	}
+	var out [][]byte
+	for enc := range points {
+		c := []byte(enc)
+		flipped := bytes.Clone(c)
+		flipped[31] ^= 0x80
+		out = append(out, c, flipped)
+		if c[31]&0x7f == 0 && bytes.Equal(c[1:31], make([]byte, 30)) && c[0] <= 1 {
+			// y + p, with p = 2^255 − 19: y's low byte + 0xed, the rest all ones.
+			nc := bytes.Repeat([]byte{0xff}, 32)
+			nc[0], nc[31] = c[0]+0xed, 0x7f|c[31]&0x80
+			out = append(out, nc, append(bytes.Clone(nc[:31]), nc[31]^0x80))
+		}
+	}
+	return out
+}
+
+// Every encoding of a small-order point, canonical or not, as the key and as R, with S of
+// zero, one, L − 1 and a random value, over three messages: judged as crypto/ed25519 judges.
+// This is where verifiers differ (small-order and non-canonical keys and commitments, the
+// cofactorless equation), and where a signature with S = 0 and a small-order R and A can
+// satisfy the equation for some messages.
+func TestSmallOrderPointsAgree(t *testing.T) {
+	encs := smallOrderEncodings(t)
+	if len(encs) < 20 {
+		t.Fatalf("%d encodings, want at least 20", len(encs))
+	}
+	lMinus1 := addL(make([]byte, 64))[32:]
+	lMinus1[0]--
+	rng := rand.New(rand.NewPCG(5, 6))
+	random := make([]byte, 32)
+	for i := range random {
+		random[i] = byte(rng.Uint32())
+	}
+	random[31] &= 0x0f
+	one := make([]byte, 32)
+	one[0] = 1
+	accepted := 0
+	for _, a := range encs {
+		for _, r := range encs {
+			for _, s := range [][]byte{make([]byte, 32), one, lMinus1, random} {
+				for _, msg := range [][]byte{nil, []byte("a letter"), {0}} {
+					if agree(t, a, msg, append(bytes.Clone(r), s...)) {
+						accepted++
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d encodings, %d signatures accepted by both", len(encs), accepted)
+	if accepted == 0 {
+		t.Error("no signature accepted: the cases do not reach the equation")
+	}
 }
 
 func TestBadLengths(t *testing.T) {

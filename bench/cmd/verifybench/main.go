@@ -27,7 +27,7 @@ import (
 )
 
 // tools are the rows the benchmark can measure, in table order.
-var tools = []string{"chancery", "chancery-verify", "chancery-lib", "floor", "gpg", "gpgv", "minisign"}
+var tools = []string{"chancery", "chancery-verify", "chancery-lib", "floor", "floor-edkey", "gpg", "gpgv", "minisign"}
 
 type config struct {
 	n       int
