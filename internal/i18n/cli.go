@@ -205,6 +205,11 @@ var _ = table(func() Translations {
 			" (le sceau %s est d'un format plus récent que celui que lit ce chancery et n'a donc pas été vérifié : une version plus récente de chancery le vérifie)",
 			" (الختم %s بصيغة أحدث مما يقرؤه هذا الإصدار من chancery، فلم يُتحقَّق منه: يتحقق منه إصدار أحدث من chancery)",
 		},
+		// A seal whose checkpoint the trust root's log key did not sign.
+		"invalid: the seal's checkpoint is not signed by the log key of the trust root in use, so the seal is likely another office's (or forged), or the trust root is not this office's: check --trust %s (%s)": {
+			"invalide : le point de contrôle du sceau n'est pas signé par la clé du journal de la racine de confiance utilisée : le sceau est sans doute celui d'un autre service (ou contrefait), ou la racine de confiance n'est pas celle de ce service : vérifiez --trust %s (%s)",
+			"غير صالحة: نقطة تحقق الختم غير موقّعة بمفتاح السجل الخاص بجذر الثقة المستخدم، فالأرجح أن الختم يعود إلى جهة أخرى (أو أنه مزوّر)، أو أن جذر الثقة ليس جذر هذه الجهة: تحقّق من --trust %s (%s)",
+		},
 		"the one this run was shown before": {"celui que cette exécution a vu auparavant", "النقطة التي عُرضت على هذا التشغيل من قبل"},
 		// Online, a seal sound but for the file beside it whose checkpoint could not be
 		// compared with the kept one (its consistency proof not fetched): the registry's

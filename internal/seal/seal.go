@@ -232,6 +232,10 @@ var (
 	// ErrWitnessQuorum: the checkpoint lacks cosignatures by the trust root's witnesses. It
 	// wraps ErrBadCheckpoint.
 	ErrWitnessQuorum = fmt.Errorf("%w: witness quorum not met", ErrBadCheckpoint)
+	// ErrNotSignedByLog: the checkpoint bears no signature by the trust root's log key (a
+	// seal of another office's log, a trust root of another office, or a forged
+	// checkpoint). It wraps ErrBadCheckpoint.
+	ErrNotSignedByLog = fmt.Errorf("%w: not signed by the log key", ErrBadCheckpoint)
 	// ErrBadSignature: a signature by a trusted key (or a key the seal proves) does not verify:
 	// the signed bytes were changed, or the signature was made for other bytes.
 	ErrBadSignature = errors.New("bad signature")

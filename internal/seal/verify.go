@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -18,6 +19,7 @@ import (
 	"github.com/chancery/chancery/internal/edkey"
 	"github.com/chancery/chancery/internal/entry"
 	"github.com/chancery/chancery/internal/keys"
+	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
@@ -657,6 +659,10 @@ func (v *Verifier) checkpoint(signed []byte) (*checkpoint, error) {
 		return c, nil
 	}
 	n, err := tlogcp.OpenNote(signed, v.t.notes)
+	if unverified := (*note.UnverifiedNoteError)(nil); errors.As(err, &unverified) {
+		// Signed by none of the trust root's keys: neither the log key nor a witness.
+		return nil, fmt.Errorf("%w %s: %w", ErrNotSignedByLog, v.t.log.Name(), err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadCheckpoint, err)
 	}
@@ -678,7 +684,7 @@ func (v *Verifier) checkpoint(signed []byte) (*checkpoint, error) {
 		}
 	}
 	if !byLog {
-		return nil, fmt.Errorf("%w: not signed by the log key %s", ErrBadCheckpoint, v.t.log.Name())
+		return nil, fmt.Errorf("%w %s", ErrNotSignedByLog, v.t.log.Name())
 	}
 	body, err := tlogcp.Parse([]byte(n.Text))
 	if err != nil {

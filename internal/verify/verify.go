@@ -279,6 +279,10 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 				}
 			case errors.Is(err, seal.ErrMalformed):
 				return vf.damaged(res, sealPath, err)
+			case errors.Is(err, seal.ErrNotSignedByLog):
+				// The outcome stays invalid; the line says what the seal likely is.
+				res.Say(Invalid, vf.T("invalid: the seal's checkpoint is not signed by the log key of the trust root in use, so the seal is likely another office's (or forged), or the trust root is not this office's: check --trust %s (%s)",
+					shellWord(Printable(vf.TrustFile)), err.Error()))
 			}
 			return res
 		}
