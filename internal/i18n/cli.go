@@ -205,6 +205,27 @@ var _ = table(func() Translations {
 			" (le sceau %s est d'un format plus récent que celui que lit ce chancery et n'a donc pas été vérifié : une version plus récente de chancery le vérifie)",
 			" (الختم %s بصيغة أحدث مما يقرؤه هذا الإصدار من chancery، فلم يُتحقَّق منه: يتحقق منه إصدار أحدث من chancery)",
 		},
+		// A seal beside its letter that is there but no file to read (the lead's decision,
+		// sixty-first session): a damaged seal, saying what it is.
+		"invalid: the seal is damaged: %s": {"invalide : le sceau est endommagé : %s", "غير صالحة: الختم تالف: %s"},
+		"invalid: the seal is damaged: %s; ask the office for the letter's seal again": {
+			"invalide : le sceau est endommagé : %s ; demandez de nouveau au service le sceau de la lettre",
+			"غير صالحة: الختم تالف: %s؛ اطلب من الجهة ختم الرسالة مجددًا",
+		},
+		" (%s, so no seal was checked: ask the office for the letter's seal again)": {
+			" (%s : aucun sceau n'a donc été vérifié ; redemandez au service le sceau de la lettre)",
+			" (%s، فلم يُتحقَّق من أي ختم: اطلب ختم الرسالة من الجهة مرة أخرى)",
+		},
+		" (%s, so no seal was checked)": {
+			" (%s : aucun sceau n'a donc été vérifié)",
+			" (%s، فلم يُتحقَّق من أي ختم)",
+		},
+		"%s is a link to nothing":         {"%s est un lien qui ne mène à rien", "%s رابط لا يشير إلى شيء"},
+		"%s is a directory, not a seal":   {"%s est un dossier, pas un sceau", "%s مجلد وليس ختمًا"},
+		"%s is a named pipe, not a seal":  {"%s est un tube nommé, pas un sceau", "%s أنبوب مسمّى وليس ختمًا"},
+		"%s is a device, not a seal":      {"%s est un périphérique, pas un sceau", "%s جهاز وليس ختمًا"},
+		"%s is not a file, so not a seal": {"%s n'est pas un fichier, donc pas un sceau", "%s ليس ملفًا، فليس ختمًا"},
+		"%s cannot be read: %s":           {"%s ne peut pas être lu : %s", "تتعذّر قراءة %s: %s"},
 		// A seal whose checkpoint the trust root's log key did not sign.
 		"invalid: the seal's checkpoint is not signed by the log key of the trust root in use, so the seal is likely another office's (or forged), or the trust root is not this office's: check --trust %s (%s)": {
 			"invalide : le point de contrôle du sceau n'est pas signé par la clé du journal de la racine de confiance utilisée : le sceau est sans doute celui d'un autre service (ou contrefait), ou la racine de confiance n'est pas celle de ce service : vérifiez --trust %s (%s)",

@@ -58,9 +58,10 @@ answer for the file, and a warning on stderr says the checkpoint was not compare
 beside a damaged seal (one that cannot be read as a seal) is asked about online as a file
 without a seal too, its line saying the seal is damaged (and, for a released letter, to ask
 the office for its seal again); a seal of a newer format than this verifier reads is said to
-be one, online and offline. A seal whose checkpoint the trust root's log key did not sign is
-invalid, and said to be likely another office's, or the trust root not this office's: check
---trust.
+be one, online and offline. A name FILE.seal beside the file that is no seal to read (a link
+to nothing, a directory, a pipe, a seal you may not read) is a damaged seal, its line saying
+what it is. A seal whose checkpoint the trust root's log key did not sign is invalid, and said
+to be likely another office's, or the trust root not this office's: check --trust.
 
 Without a seal, verify asks the registry by the file's SHA-256 (the file is not uploaded)
 and checks the seal the registry returns: it never takes the registry's word for a valid,

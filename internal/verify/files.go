@@ -112,6 +112,20 @@ func (vf *Verifier) verifyFiles(files []string, prog *progress) iter.Seq[Result]
 // errNotFile: a seal read beside its letter is not a regular file, nor a link to one.
 var errNotFile = errors.New("not a regular file")
 
+// notFileError is errNotFile with what the seal is instead, for its line (notASeal).
+type notFileError struct{ kind int }
+
+// The kinds of a notFileError.
+const (
+	kindOther = iota
+	kindDirectory
+	kindPipe
+	kindDevice
+)
+
+func (e notFileError) Error() string        { return errNotFile.Error() }
+func (e notFileError) Is(target error) bool { return target == errNotFile }
+
 // errDevice: a letter is a device, or a link to one, which is not read (it may never end).
 var errDevice = errors.New("a device, not a file")
 

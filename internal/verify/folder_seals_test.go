@@ -40,6 +40,93 @@ func runIn(t *testing.T, dir string, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
+// TestSealBesideThatIsNoFileIsDamaged: a seal beside its letter that is there but is no file
+// to read was taken as no seal (a link to nothing: "no seal FILE.seal", though a link of
+// that name is there) or as a failure to verify (a directory or a named pipe named
+// FILE.seal: "could not verify", exit 2). It is a damaged seal (the lead's decision,
+// sixty-first session): offline invalid, exit 1, as a seal cut short, the line saying what
+// the name beside the letter is; in French and Arabic too. (Listed not fixed in the
+// sixtieth session.)
+func TestSealBesideThatIsNoFileIsDamaged(t *testing.T) {
+	dir := vectorFolder(t, map[string]string{
+		"dangling.txt": "letter.txt", "loop.txt": "letter.txt", "folder.txt": "letter.txt",
+		"pipe.txt": "letter.txt", "good.txt": "letter.txt", "good.txt.seal": "seals/valid.json",
+	})
+	l := filepath.Join(dir, "letters")
+	if err := os.Symlink("nowhere.seal", filepath.Join(l, "dangling.txt.seal")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("loop.txt.seal", filepath.Join(l, "loop.txt.seal")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(l, "folder.txt.seal"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pipe := true
+	if err := mkfifo(filepath.Join(l, "pipe.txt.seal")); err != nil {
+		pipe = false
+		os.Remove(filepath.Join(l, "pipe.txt"))
+	}
+	want := map[string]string{
+		"letters/dangling.txt": "invalid: the seal is damaged: letters/dangling.txt.seal is a link to nothing; ask the office for the letter's seal again",
+		"letters/loop.txt":     "invalid: the seal is damaged: letters/loop.txt.seal is a link to nothing; ask the office for the letter's seal again",
+		"letters/folder.txt":   "invalid: the seal is damaged: letters/folder.txt.seal is a directory, not a seal; ask the office for the letter's seal again",
+		"letters/pipe.txt":     "invalid: the seal is damaged: letters/pipe.txt.seal is a named pipe, not a seal; ask the office for the letter's seal again",
+	}
+	if !pipe {
+		delete(want, "letters/pipe.txt")
+	}
+	code, out, errs := runIn(t, dir, "--offline", "--lang", "en", "--trust", "trust.json", "letters")
+	if code != ExitFailed {
+		t.Errorf("exit %d, want %d (invalid, as a damaged seal): %s%s", code, ExitFailed, out, errs)
+	}
+	lines := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		file, msg, _ := strings.Cut(line, ": ")
+		lines[file] = msg
+	}
+	for file, w := range want {
+		if lines[file] != w {
+			t.Errorf("%s: %q, want %q", file, lines[file], w)
+		}
+	}
+	if !strings.HasPrefix(lines["letters/good.txt"], "valid: ") {
+		t.Errorf("good.txt: %q, want valid", lines["letters/good.txt"])
+	}
+	// One file alone, --json and the other languages.
+	code, out, _ = runIn(t, dir, "--offline", "--json", "--trust", "trust.json", "letters/folder.txt")
+	var r Result
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != ExitFailed || r.Outcome != Invalid || r.Message != want["letters/folder.txt"] {
+		t.Errorf("--json, one file: exit %d, %q (%v)", code, out, err)
+	}
+	for lang, w := range map[string]string{
+		"fr": "invalide : le sceau est endommagé : letters/dangling.txt.seal est un lien qui ne mène à rien ; demandez de nouveau au service le sceau de la lettre",
+		"ar": "غير صالحة: الختم تالف: letters/dangling.txt.seal رابط لا يشير إلى شيء؛ اطلب من الجهة ختم الرسالة مجددًا",
+	} {
+		code, out, errs := runIn(t, dir, "--offline", "--lang", lang, "--trust", "trust.json", "letters/dangling.txt")
+		if code != ExitFailed || strings.TrimSpace(out) != w {
+			t.Errorf("--lang %s: exit %d, %q %q, want %q", lang, code, out, errs, w)
+		}
+	}
+	// A seal the user may not read: root reads it all the same.
+	if os.Geteuid() != 0 {
+		unreadable := filepath.Join(l, "good.txt.seal")
+		if err := os.Chmod(unreadable, 0); err != nil {
+			t.Fatal(err)
+		}
+		code, out, _ := runIn(t, dir, "--offline", "--lang", "en", "--trust", "trust.json", "letters/good.txt")
+		if w := "invalid: the seal is damaged: letters/good.txt.seal cannot be read: permission denied; ask the office for the letter's seal again"; code != ExitFailed || strings.TrimSpace(out) != w {
+			t.Errorf("a seal that cannot be read: exit %d, %q, want %q", code, out, w)
+		}
+	}
+	// No seal at all is still no seal.
+	os.Remove(filepath.Join(l, "dangling.txt.seal"))
+	code, out, _ = runIn(t, dir, "--offline", "--lang", "en", "--trust", "trust.json", "letters/dangling.txt")
+	if code != ExitError || !strings.HasPrefix(out, "could not verify: no seal letters/dangling.txt.seal") {
+		t.Errorf("no seal: exit %d, %q", code, out)
+	}
+}
+
 // TestSealOfAnotherLogSaysSo: a seal whose checkpoint the trust root's log key did not sign
 // (a seal of another office's log, or verified with another office's trust root) was
 // "invalid: verify seal: bad checkpoint: note has no verifiable signatures", which did not

@@ -41,7 +41,17 @@ func readUpTo(name string, buf []byte, limit int, onlyFile bool) ([]byte, error)
 	defer file.Close()
 	if onlyFile {
 		if fi, err := file.Stat(); err != nil || !fi.Mode().IsRegular() {
-			return buf[:0], &fs.PathError{Op: "open", Path: name, Err: errNotFile}
+			kind := kindOther
+			switch {
+			case err != nil:
+			case fi.IsDir():
+				kind = kindDirectory
+			case fi.Mode()&fs.ModeNamedPipe != 0:
+				kind = kindPipe
+			case fi.Mode()&fs.ModeDevice != 0:
+				kind = kindDevice
+			}
+			return buf[:0], &fs.PathError{Op: "open", Path: name, Err: notFileError{kind}}
 		}
 	}
 	n := 0
@@ -61,3 +71,7 @@ func readUpTo(name string, buf []byte, limit int, onlyFile bool) ([]byte, error)
 	}
 	return buf[:n], nil
 }
+
+// linkLoop reports whether err is the failure to open a name that is a loop of links; not
+// told apart here.
+func linkLoop(error) bool { return false }

@@ -45,9 +45,18 @@ func openFile(name string) (int, error) {
 		syscall.Close(fd)
 		return -1, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
-	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+	if m := st.Mode & syscall.S_IFMT; m != syscall.S_IFREG {
 		syscall.Close(fd)
-		return -1, &fs.PathError{Op: "open", Path: name, Err: errNotFile}
+		kind := kindOther
+		switch m {
+		case syscall.S_IFDIR:
+			kind = kindDirectory
+		case syscall.S_IFIFO:
+			kind = kindPipe
+		case syscall.S_IFCHR, syscall.S_IFBLK:
+			kind = kindDevice
+		}
+		return -1, &fs.PathError{Op: "open", Path: name, Err: notFileError{kind}}
 	}
 	return fd, nil
 }
@@ -152,3 +161,6 @@ func readUpTo(name string, buf []byte, limit int, onlyFile bool) ([]byte, error)
 	}
 	return buf[:n], nil
 }
+
+// linkLoop reports whether err is the failure to open a name that is a loop of links.
+func linkLoop(err error) bool { return errors.Is(err, syscall.ELOOP) }

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -229,6 +230,14 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 		sealPath = file + ".seal"
 	}
 	sb, err := sc.readSeal(sealPath, vf.Seal == "")
+	if err != nil && vf.Seal == "" {
+		// A seal beside the letter that is there but is no file to read (a link to nothing, a
+		// directory, a pipe, a seal the user may not read) is a damaged seal, not "no seal"
+		// (the lead's decision, sixty-first session).
+		if what, ok := vf.notASeal(sealPath, err); ok {
+			return vf.damagedAs(res, sealPath, err, what)
+		}
+	}
 	switch {
 	case err == nil:
 		// The seal is valid until this worker's next one; nothing below keeps its parts.
@@ -415,8 +424,22 @@ func (vf *Verifier) Outdated(res Result, err error) Result {
 // registry does not know, a registry not reached) no seal of this file is to be had, and the
 // line only says the seal was not checked.
 func (vf *Verifier) damaged(res Result, sealPath string, err error) Result {
+	return vf.damagedAs(res, sealPath, err, Text{})
+}
+
+// damagedAs is damaged for a seal beside the letter that is there but cannot be read as a
+// file, what saying what it is (notASeal); an empty what is a seal that does not parse.
+func (vf *Verifier) damagedAs(res Result, sealPath string, err error, what Text) Result {
 	newer := errors.Is(err, seal.ErrUnsupportedVersion)
-	res.Say(Invalid, vf.damagedSeal(sealPath, err, vf.Online == nil))
+	if what.En != "" {
+		key := "invalid: the seal is damaged: %s"
+		if vf.Online == nil {
+			key = "invalid: the seal is damaged: %s; ask the office for the letter's seal again"
+		}
+		res.Say(Invalid, vf.tWith(key, what))
+	} else {
+		res.Say(Invalid, vf.damagedSeal(sealPath, err, vf.Online == nil))
+	}
 	if vf.Online == nil {
 		return res
 	}
@@ -428,6 +451,10 @@ func (vf *Verifier) damaged(res Result, sealPath string, err error) Result {
 		return out
 	}
 	switch {
+	case what.En != "" && (out.Outcome == Valid || out.Outcome == Retracted || out.Outcome == Superseded):
+		out.Add(vf.tWith(" (%s, so no seal was checked: ask the office for the letter's seal again)", what))
+	case what.En != "":
+		out.Add(vf.tWith(" (%s, so no seal was checked)", what))
 	case newer:
 		out.Add(vf.T(" (the seal %s is of a newer format than this chancery reads, so it was not checked: a newer version of chancery checks it)", sealPath))
 	case out.Outcome == Valid || out.Outcome == Retracted || out.Outcome == Superseded:
@@ -436,6 +463,51 @@ func (vf *Verifier) damaged(res Result, sealPath string, err error) Result {
 		out.Add(vf.T(" (the seal %s is damaged, so it was not checked)", sealPath))
 	}
 	return out
+}
+
+// notASeal reports whether err, the failure to read the seal sealPath beside its letter, is
+// that of a seal that is there but is no file to read, and says what it is: a link to
+// nothing (or to itself), a directory, a named pipe or a device, or a file this user may not
+// read. A seal that is not there at all is not one: the letter has no seal. Only a seal that
+// could not be opened is looked at again (an lstat), never a letter's valid path.
+func (vf *Verifier) notASeal(sealPath string, err error) (Text, bool) {
+	var nf notFileError
+	name := Printable(sealPath)
+	switch {
+	case errors.As(err, &nf):
+		switch nf.kind {
+		case kindDirectory:
+			return vf.T("%s is a directory, not a seal", name), true
+		case kindPipe:
+			return vf.T("%s is a named pipe, not a seal", name), true
+		case kindDevice:
+			return vf.T("%s is a device, not a seal", name), true
+		}
+		return vf.T("%s is not a file, so not a seal", name), true
+	case errors.Is(err, fs.ErrNotExist), linkLoop(err):
+		// Not opened: a link whose file is not there (or a loop of links) is still a name
+		// beside the letter, which the holder sees; nothing at all there is no seal.
+		if fi, lerr := os.Lstat(sealPath); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return vf.T("%s is a link to nothing", name), true
+		}
+	case errors.Is(err, fs.ErrPermission):
+		reason := systemReason(err).Error()
+		t := vf.T("%s cannot be read: %s", name, reason)
+		if !vf.english() {
+			t.Local = vf.P.T("%s cannot be read: %s", name, vf.P.Text(reason))
+		}
+		return t, true
+	}
+	return Text{}, false
+}
+
+// tWith is T of a key whose one argument is a message of its own, said in each language.
+func (vf *Verifier) tWith(key string, arg Text) Text {
+	en := fmt.Sprintf(key, arg.En)
+	if vf.english() {
+		return Text{en, en}
+	}
+	return Text{en, vf.P.T(key, arg.Local)}
 }
 
 // damagedSeal says in plain words that a seal file cannot be read, with the parser's detail
