@@ -226,6 +226,19 @@ var _ = table(func() Translations {
 		"%s is a device, not a seal":      {"%s est un périphérique, pas un sceau", "%s جهاز وليس ختمًا"},
 		"%s is not a file, so not a seal": {"%s n'est pas un fichier, donc pas un sceau", "%s ليس ملفًا، فليس ختمًا"},
 		"%s cannot be read: %s":           {"%s ne peut pas être lu : %s", "تتعذّر قراءة %s: %s"},
+		// Seals of a folder without their letter (the letter renamed or moved).
+		"%s: no letter named %s beside it (renamed or moved?)": {
+			"%s : aucune lettre nommée %s à côté (renommée ou déplacée ?)",
+			"%s: لا توجد بجانبه رسالة باسم %s (هل أُعيدت تسميتها أو نُقلت؟)",
+		},
+		" (%s has no letter beside it: if this letter was renamed, give its seal with --seal %s)": {
+			" (%s n'a pas de lettre à côté : si cette lettre a été renommée, donnez son sceau avec --seal %s)",
+			" (%s ليس بجانبه رسالة: إن أُعيدت تسمية هذه الرسالة فمرّر ختمها عبر --seal %s)",
+		},
+		" (%s have no letter beside them: if this letter was renamed, give its seal with --seal SEALFILE)": {
+			" (%s n'ont pas de lettre à côté : si cette lettre a été renommée, donnez son sceau avec --seal FICHIER.seal)",
+			" (%s ليس بجانبها رسائل: إن أُعيدت تسمية هذه الرسالة فمرّر ختمها عبر --seal SEALFILE)",
+		},
 		// A seal whose checkpoint the trust root's log key did not sign.
 		"invalid: the seal's checkpoint is not signed by the log key of the trust root in use, so the seal is likely another office's (or forged), or the trust root is not this office's: check --trust %s (%s)": {
 			"invalide : le point de contrôle du sceau n'est pas signé par la clé du journal de la racine de confiance utilisée : le sceau est sans doute celui d'un autre service (ou contrefait), ou la racine de confiance n'est pas celle de ce service : vérifiez --trust %s (%s)",

@@ -10,6 +10,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -79,7 +80,10 @@ an older tree, or against a newer one without a consistency proof from the kept 
 invalid: it may be a replayed answer that hides a later retraction. An answer on an older
 tree is asked for again twice, over a second and a quarter, before it is called so: a server of
 the office may be a moment behind another.
-Directories are walked; .seal files are skipped as letters. A link in a directory is
+Directories are walked; .seal files are skipped as letters, and one without its letter
+beside it (X.seal and no X: the letter renamed or moved) gets a warning line on stderr (with
+--json, the run's first object lists them in "seals_without_letter"); offline, the first
+letter of that folder without a seal names them, to give with --seal. A link in a directory is
 verified as the file it names; a link to anything but a file is refused. Online, a link to a
 file outside its folder is not verified (the registry would be sent that file's digest and
 text): verify what it names by its own path.
@@ -153,14 +157,16 @@ every language.`,
 				}
 				fmt.Fprintln(c.ErrOrStderr(), line)
 			}
-			files, away, err := collectFiles(args)
+			files, away, orphans, err := collectFiles(args)
 			if err != nil {
 				return err
 			}
 			if sealFile != "" && len(files) != 1 {
 				return withHintMsg(i18n.Errorf(nil, "--seal goes with exactly one file"), i18n.Msg("put each seal beside its file as FILE.seal to verify several"))
 			}
-			vf := &Verifier{V: v, Seal: sealFile, MaxAge: maxAge, Quorum: root.WitnessQuorum, P: p, TrustFile: trustFile, away: away}
+			// The seal named with --seal is the letter's, wherever it lies: not one without it.
+			orphans = slices.DeleteFunc(orphans, func(o string) bool { return sealFile != "" && filepath.Clean(o) == filepath.Clean(sealFile) })
+			vf := &Verifier{V: v, Seal: sealFile, MaxAge: maxAge, Quorum: root.WitnessQuorum, P: p, TrustFile: trustFile, away: away, orphans: orphans}
 			// Every warning of the run (a seal's checkpoint not compared, the kept checkpoint
 			// not saved) goes to stderr through the progress line's writer, which clears that
 			// line first: written straight after it, a warning shared its line ("verified 2 of
@@ -196,6 +202,14 @@ every language.`,
 			if maxAge > 0 && root.WitnessQuorum == 0 {
 				return withHintMsg(i18n.Errorf(nil, "--max-age needs a trust root with witnesses"), i18n.Msg("the freshness bound is on the witnesses' cosignatures; this trust root requires none"))
 			}
+			// The seals of the folders left without their letter (a letter renamed or moved):
+			// a warning each, or with --json the run's first object lists them.
+			if !asJSON {
+				for _, o := range orphans {
+					letter := strings.TrimSuffix(filepath.Base(o), ".seal")
+					fmt.Fprintln(c.ErrOrStderr(), p.T("chancery: warning: %s", p.T("%s: no letter named %s beside it (renamed or moved?)", Printable(o), Printable(letter))))
+				}
+			}
 			results := vf.verifyFiles(files, prog)
 			// Each line is printed as soon as it is known, and a folder of any size holds only
 			// a few in memory; on the terminal of the progress line, it clears that line first.
@@ -214,14 +228,18 @@ every language.`,
 }
 
 // collectFiles expands directories, skipping seals. It also returns the files that are links
-// leading out of their folder (see linkAway), with the file each leads to.
-func collectFiles(args []string) ([]string, map[string]string, error) {
-	var out []string
+// leading out of their folder (see linkAway), with the file each leads to, and the seals of
+// the folders that have no letter beside them (X.seal without X: the letter renamed or
+// moved), found from the folders' listings alone: a seal read in a folder's listing just
+// after its letter, as sorted names put them, is matched at once; any other is looked for
+// among the folder's files once the folder is walked.
+func collectFiles(args []string) ([]string, map[string]string, []string, error) {
+	var out, orphans []string
 	away := map[string]string{}
 	for _, a := range args {
 		fi, err := os.Stat(a)
 		if err != nil {
-			return nil, nil, withHintMsg(i18n.Errorf(nil, "cannot read the file to verify %s: %v", Printable(a), systemReason(err)),
+			return nil, nil, nil, withHintMsg(i18n.Errorf(nil, "cannot read the file to verify %s: %v", Printable(a), systemReason(err)),
 				i18n.Msg("check the path: pass the letters to verify, or the folder that holds them"))
 		}
 		if !fi.IsDir() {
@@ -232,11 +250,18 @@ func collectFiles(args []string) ([]string, map[string]string, error) {
 			continue
 		}
 		before := len(out)
+		var unmatched []string // seals not read just after their letter
 		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return printablePath(err)
 			}
-			if d.IsDir() || strings.HasSuffix(p, ".seal") {
+			if d.IsDir() {
+				return nil
+			}
+			if letter, ok := strings.CutSuffix(p, ".seal"); ok {
+				if len(out) == before || out[len(out)-1] != letter {
+					unmatched = append(unmatched, p)
+				}
 				return nil
 			}
 			// A link to a file is verified as that file, as a link named alone is: skipped, a
@@ -259,15 +284,24 @@ func collectFiles(args []string) ([]string, map[string]string, error) {
 				i18n.Msg("verify what it names by its own path, or take it out of the folder"))
 		})
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
+		}
+		if len(unmatched) > 0 {
+			letters := slices.Clone(out[before:])
+			slices.Sort(letters)
+			for _, s := range unmatched {
+				if _, found := slices.BinarySearch(letters, strings.TrimSuffix(s, ".seal")); !found {
+					orphans = append(orphans, s)
+				}
+			}
 		}
 		// A folder with nothing to check is a mistake (a wrong path, files not copied yet),
 		// not a success: no letter in it was shown valid.
 		if len(out) == before {
-			return nil, nil, withHintMsg(i18n.Errorf(nil, "%s holds no files to verify", Printable(a)), i18n.Msg("pass the folder of the letters, or the files themselves; .seal files are read beside their letters, not verified alone"))
+			return nil, nil, nil, withHintMsg(i18n.Errorf(nil, "%s holds no files to verify", Printable(a)), i18n.Msg("pass the folder of the letters, or the files themselves; .seal files are read beside their letters, not verified alone"))
 		}
 	}
-	return out, away, nil
+	return out, away, orphans, nil
 }
 
 // linkAway reports whether p is a link to a file outside the folder dir (both resolved), and

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"hash"
 	"iter"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -89,6 +90,7 @@ func (vf *Verifier) verifyFiles(files []string, prog *progress) iter.Seq[Result]
 		defer close(quit)
 		ready := make([]bool, len(files))
 		var sv splitViews
+		hinted := false // the hint of the seals without a letter is given once a run
 		for printed := 0; printed < len(files); {
 			ready[<-done] = true
 			for ; printed < len(files) && ready[printed]; printed++ {
@@ -96,6 +98,12 @@ func (vf *Verifier) verifyFiles(files []string, prog *progress) iter.Seq[Result]
 				results[printed%window] = Result{}
 				<-tokens
 				r, late := sv.see(vf, files, printed, r)
+				if printed == 0 {
+					r.SealsWithoutLetter = vf.orphans
+				}
+				if r.noSeal && !hinted {
+					hinted = vf.orphanHint(&r)
+				}
 				if !yield(r) {
 					return
 				}
@@ -194,4 +202,34 @@ func (sc *scratch) readSeal(name string, beside bool) ([]byte, error) {
 		sc.seal = data[:cap(data)]
 	}
 	return data, err
+}
+
+// orphanHint adds to the line of r, a letter without its seal offline, the seals of its
+// folder that have no letter beside them, if there are any: the letter may have been renamed
+// after its seal was saved. It reports whether it added them.
+func (vf *Verifier) orphanHint(r *Result) bool {
+	dir := filepath.Dir(r.File)
+	var near []string
+	for _, o := range vf.orphans {
+		if filepath.Dir(o) == dir {
+			near = append(near, o)
+		}
+	}
+	switch {
+	case len(near) == 0:
+		return false
+	case len(near) == 1:
+		r.Add(vf.T(" (%s has no letter beside it: if this letter was renamed, give its seal with --seal %s)", Printable(near[0]), shellWord(Printable(near[0]))))
+	default:
+		names := make([]string, 0, 3)
+		for _, o := range near[:min(len(near), 3)] {
+			names = append(names, Printable(o))
+		}
+		list := strings.Join(names, ", ")
+		if len(near) > 3 {
+			list += ", …"
+		}
+		r.Add(vf.T(" (%s have no letter beside them: if this letter was renamed, give its seal with --seal SEALFILE)", list))
+	}
+	return true
 }

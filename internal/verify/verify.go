@@ -77,6 +77,12 @@ type Result struct {
 	// seal's checkpoint was found, after that, to be one of two trees of one size that the
 	// log key signed (a split view, proved by another file's seal). It replaces the earlier.
 	Revised bool `json:"revised,omitempty"`
+	// SealsWithoutLetter, in the first object of a run only, are the seals of the folders
+	// verified that have no letter beside them (X.seal without X: a letter renamed or moved).
+	SealsWithoutLetter []string `json:"seals_without_letter,omitempty"`
+	// noSeal marks the result of a file that could not be verified offline for want of a
+	// seal beside it.
+	noSeal bool
 	// local is Message in the reader's language (--lang), for the human output only.
 	local Text
 	// tree is the tree the file's seal proves against, once the seal verified, or verified
@@ -154,6 +160,10 @@ type Verifier struct {
 	// away are the files that are links leading out of their folder, with the file each
 	// leads to: online, the registry is not asked about them (see linkAway).
 	away map[string]string
+	// orphans are the seals of the folders verified that have no letter beside them (see
+	// collectFiles): warned of, listed in the run's first JSON object, and named in the line
+	// of a letter of their folder offline without a seal.
+	orphans []string
 }
 
 // refreshArgs is what the suggested 'chancery seal refresh' takes: the seal, the trust root
@@ -332,7 +342,9 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 		return vf.Fail(res, i18n.Errorf(nil, "%s is a seal, not a letter: verify the letter's own file, with this seal beside it (FILE.seal) or named with --seal", file))
 	case errors.Is(err, fs.ErrNotExist) && vf.Seal == "":
 		if vf.Online == nil {
-			return vf.Fail(res, i18n.Errorf(nil, "no seal %s: offline verification needs the letter's seal", sealPath))
+			res = vf.Fail(res, i18n.Errorf(nil, "no seal %s: offline verification needs the letter's seal", sealPath))
+			res.noSeal = true
+			return res
 		}
 		return vf.Online.Ask(res, nil)
 	default:

@@ -1,0 +1,102 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chancery/chancery/internal/cli"
+)
+
+// TestVerifyOnlineBesideASealThatIsNoFile: online, a letter beside a name FILE.seal that is
+// no file to read was asked about without a word of it (a link to nothing, taken as no
+// seal) or "could not verify" (a directory named FILE.seal), where a seal that does not
+// parse is a damaged seal whose letter the registry is asked about (item 1014). Both are now
+// damaged seals (the lead's decision, sixty-first session): the registry is asked, the line
+// says what the name beside the letter is, with the advice a damaged seal gets; a file the
+// registry does not know stays invalid; an unreachable registry could not verify. A seal
+// left in the folder without its letter is warned of online too, and a seal of another
+// office's log says so.
+func TestVerifyOnlineBesideASealThatIsNoFile(t *testing.T) {
+	o := newOffice(t)
+	dir, ref, file, _, trust := o.releasedForReplay(t)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	folder := filepath.Join(dir, "held")
+	linked, dirred, forged := filepath.Join(folder, "linked.pdf"), filepath.Join(folder, "dirred.pdf"), filepath.Join(folder, "forged.txt")
+	write(t, linked, data)
+	write(t, dirred, data)
+	write(t, forged, []byte("Nothing this office ever wrote: a list of the plums, pears and quinces of a weekend market.\n"))
+	if err := os.Symlink("gone.seal", linked+".seal"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(dirred+".seal", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(forged+".seal", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := os.ReadFile(file + ".seal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(folder, "renamed.pdf.seal"), sealed)
+
+	code, out, errs := verifyAt(t, o.url, "--lang", "en", "--trust", trust, folder)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != cli.ExitFailed || len(lines) != 3 {
+		t.Fatalf("online: %d %q %q, want three lines, exit 1 for the forged file", code, out, errs)
+	}
+	for i, c := range []struct{ file, what string }{{dirred, " is a directory, not a seal"}, {forged, ""}, {linked, " is a link to nothing"}} {
+		switch {
+		case c.what == "":
+			if w := c.file + ": invalid: the seal is damaged: " + c.file + ".seal is a directory, not a seal"; lines[i] != w {
+				t.Errorf("online, a file the registry does not know: %q, want %q", lines[i], w)
+			}
+		case !strings.HasPrefix(lines[i], c.file+": valid: "+ref) || !strings.HasSuffix(lines[i], " ("+c.file+".seal"+c.what+", so no seal was checked: ask the office for the letter's seal again)"):
+			t.Errorf("online, a released letter: %q, want valid, %s.seal said to be what it is", lines[i], c.file)
+		}
+	}
+	if w := "chancery: warning: " + filepath.Join(folder, "renamed.pdf.seal") + ": no letter named renamed.pdf beside it (renamed or moved?)\n"; errs != w {
+		t.Errorf("online, a seal without its letter: stderr %q, want %q", errs, w)
+	}
+	code, out, errs = verifyAt(t, o.url, "--json", "--trust", trust, folder)
+	var r cli.VerifyResult
+	if err := json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &r); err != nil || code != cli.ExitFailed || errs != "" ||
+		r.Outcome != "valid" || len(r.SealsWithoutLetter) != 1 {
+		t.Errorf("online --json: %d %q %q (%v)", code, out, errs, err)
+	}
+	code, out, _ = verifyAt(t, o.url, "--lang", "fr", "--trust", trust, linked)
+	if code != cli.ExitOK || !strings.HasSuffix(strings.TrimSpace(out), "("+linked+".seal est un lien qui ne mène à rien : aucun sceau n'a donc été vérifié ; redemandez au service le sceau de la lettre)") {
+		t.Errorf("online --lang fr: %d %q", code, out)
+	}
+	// The registry cannot be reached: verification could not be done, the seal named.
+	down := closedURL(t)
+	if code, out, errs := verifyAt(t, down, "--lang", "en", "--trust", trust, linked); code != cli.ExitError || !strings.HasPrefix(out, "could not verify: ") ||
+		!strings.HasSuffix(strings.TrimSpace(out), " ("+linked+".seal is a link to nothing, so no seal was checked)") {
+		t.Errorf("online, registry unreachable: %d %q %q, want could not verify, the link named", code, out, errs)
+	}
+
+	// A seal of another office's log beside the letter: invalid, and said to be likely
+	// another office's, online as offline.
+	other := newOfficeNamed(t, "Other Office", nil)
+	_, _, otherFile, _, _ := other.releasedForReplay(t)
+	otherSeal, err := os.ReadFile(otherFile + ".seal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(linked + ".seal"); err != nil {
+		t.Fatal(err)
+	}
+	write(t, linked+".seal", otherSeal)
+	for _, args := range [][]string{{"--lang", "en", "--trust", trust, linked}, {"--offline", "--lang", "en", "--trust", trust, linked}} {
+		code, out, errs := verifyAt(t, o.url, args...)
+		if code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: the seal's checkpoint is not signed by the log key of the trust root in use, so the seal is likely another office's") {
+			t.Errorf("%v, a seal of another office: %d %q %q", args, code, out, errs)
+		}
+	}
+}
