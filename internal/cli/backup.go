@@ -275,7 +275,7 @@ func backup(ctx context.Context, d *datadir.Dir, out string, progress io.Writer)
 	if err != nil {
 		return nil, fmt.Errorf("backup: the copy of the log does not verify: %w", err)
 	}
-	if err := checkSchema(ctx, checked, fmt.Sprintf("find out who changed it, and compare 'sqlite3 %s .schema' with a new office's", filepath.Join(d.Path, store.SQLiteFile))); err != nil {
+	if err := checkSchema(ctx, checked, fmt.Sprintf("find out who changed it, and compare 'sqlite3 %s .schema' with a new office's", sqliteShellArg(filepath.Join(d.Path, store.SQLiteFile)))); err != nil {
 		return nil, interruptedBackup(ctx, fmt.Errorf("backup: %w", err))
 	}
 	if err := backupExtendsPublished(ctx, checked, d, published); err != nil {

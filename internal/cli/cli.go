@@ -210,6 +210,17 @@ func shellArg(s string) string {
 	return shellQuote(s)
 }
 
+// sqliteShellArg is shellArg for the path of a database the sqlite3 shell is to open, in a
+// command a hint prints: a relative path begins with ./, since the shell reads a name that
+// begins with "file:" as a URI ("file:office/chancery.db" opens office/chancery.db, a
+// directory named file:office being the office's) and one that begins with - as an option.
+func sqliteShellArg(path string) string {
+	if !filepath.IsAbs(path) && !strings.HasPrefix(path, "./") && !strings.HasPrefix(path, "../") {
+		path = "./" + path
+	}
+	return shellArg(path)
+}
+
 // otherUsersSecretFile is readableFileHint for err, the refusal of a secret file that others
 // can read: one of the data directory's (smallfile.ReadableError) or a token's PIN file
 // (hsm.ReadablePINFileError, root's when an operator wrote it with sudo). Nil for any other

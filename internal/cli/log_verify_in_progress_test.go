@@ -241,3 +241,54 @@ func TestLogVerifyRepairOfADataDirectoryNamedLikeAnOption(t *testing.T) {
 		t.Errorf("log verify after the repair: status %d, %s%s", code, stdout, stderr)
 	}
 }
+
+// TestSQLiteHintsOfADataDirectoryNamedLikeAURI: the commands the hints print for the sqlite3
+// shell named a relative data directory's database as it is, unless it began with -: one
+// named file:office printed sqlite3 file:office/chancery.db …, which the shell reads as a
+// URI (office/chancery.db) and fails "unable to open database" (sixtieth session's not-fixed
+// list, the lead's decision): log verify's repair line, and backup's refusal of a schema
+// changed outside chancery ('sqlite3 DIR/chancery.db .schema'). A relative path is now
+// ./DIR/chancery.db there: each command, run as printed, opens the office's database.
+func TestSQLiteHintsOfADataDirectoryNamedLikeAURI(t *testing.T) {
+	t.Chdir(t.TempDir())
+	const dir = "file:office"
+	o := openReleasingOffice(t, dir, "")
+	sqlite3 := lettersInProgressEdited(t, o, func() (*sql.DB, error) {
+		return sql.Open("sqlite", "file:./"+filepath.Join(dir, store.SQLiteFile))
+	}, "sqlite3")
+	args := []string{"log", "verify", "--data", dir}
+	code, stdout, stderr := run(args...)
+	if code != 1 || !strings.Contains(stderr, "the letters in progress disagree") {
+		t.Fatalf("log verify on the edited store: status %d, %s%s", code, stdout, stderr)
+	}
+	m := regexp.MustCompile(`(?m)sqlite3 .*'$`).FindString(stderr)
+	if !strings.HasPrefix(m, "sqlite3 ./file:office/chancery.db '") {
+		t.Fatalf("the repair line %q, want sqlite3 ./file:office/chancery.db '…': %s", m, stderr)
+	}
+	if out, err := exec.Command("sh", "-c", m).CombinedOutput(); err != nil {
+		t.Fatalf("%s (%s), as the hint printed it: %v\n%s", m, sqlite3, err, out)
+	}
+	if code, stdout, stderr := run(args...); code != 0 || !strings.Contains(stdout, "is sound") {
+		t.Fatalf("log verify after the repair: status %d, %s%s", code, stdout, stderr)
+	}
+
+	// An index added by hand: backup refuses the schema, and names the shell's command.
+	raw, err := sql.Open("sqlite", "file:./"+filepath.Join(dir, store.SQLiteFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = raw.Exec(`CREATE INDEX added_by_hand ON members (name)`)
+	raw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = run("backup", "--data", dir, "--out", "office.tar")
+	const want = "'sqlite3 ./file:office/chancery.db .schema'"
+	if code == 0 || !strings.Contains(stderr, "changed outside chancery") || !strings.Contains(stderr, want) {
+		t.Fatalf("backup of a schema changed by hand: status %d, %s%s\nwant the hint naming %s", code, stdout, stderr, want)
+	}
+	out, err := exec.Command("sh", "-c", strings.Trim(want, "'")).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "added_by_hand") {
+		t.Errorf("%s, as the hint printed it: %v\n%s\nwant the schema, with the index added by hand", want, err, out)
+	}
+}

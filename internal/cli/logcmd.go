@@ -146,8 +146,9 @@ func checkLettersInProgress(ctx context.Context, c *cobra.Command, d *datadir.Di
 	if missing == 0 && extra == 0 {
 		return nil
 	}
-	// shellArg: a data directory named like an option (--data=-office) is ./-office for sqlite3.
-	repair := "sqlite3 " + shellArg(filepath.Join(d.Path, store.SQLiteFile)) + " " + shellQuote(store.LettersInProgressRepair)
+	// A relative data directory is ./DIR for sqlite3: one named like an option (--data=-office)
+	// or like a URI (file:office) opened another file, or none.
+	repair := "sqlite3 " + sqliteShellArg(filepath.Join(d.Path, store.SQLiteFile)) + " " + shellQuote(store.LettersInProgressRepair)
 	url := "CHANCERY_DATABASE is the office's database URL"
 	if database(c) != "" {
 		repair = `psql "$CHANCERY_DATABASE" -c ` + shellQuote(store.LettersInProgressRepair)
