@@ -262,7 +262,7 @@ func backup(ctx context.Context, d *datadir.Dir, out string, progress io.Writer)
 		return nil, h
 	}
 	if err != nil {
-		return nil, interruptedBackup(ctx, err)
+		return nil, interruptedBackup(ctx, fmt.Errorf("backup: %w", err))
 	}
 	fmt.Fprintln(progress, "verifying the copy: its log, every entry, and its schema")
 	rep, err := verifyStored(ctx, checked, d, store.OpenSQLiteRollback)
@@ -388,21 +388,22 @@ func backup(ctx context.Context, d *datadir.Dir, out string, progress io.Writer)
 // tmp itself when it is of this build's schema, else a second copy beside it, which opening
 // migrates. The backup holds the first, as the build that serves the directory left it, so
 // that this build, before it is first started, backs up a database the older build can
-// restore (docs/operations.md, "Upgrading"); this build's restore migrates it.
+// restore (docs/operations.md, "Upgrading"); this build's restore migrates it. Its errors
+// have no "backup:" before them: the caller's refusal, or backupCopyFull's, gives it once.
 func backupChecked(ctx context.Context, tmp string) (string, error) {
 	v, err := store.SQLiteSchemaVersion(ctx, tmp)
 	if err != nil {
-		return "", fmt.Errorf("backup: %w", err)
+		return "", err
 	}
 	if v >= store.SchemaVersion {
 		return tmp, nil
 	}
 	checked := filepath.Join(tmp, "migrated")
 	if err := os.Mkdir(checked, 0o700); err != nil {
-		return "", fmt.Errorf("backup: %w", err)
+		return "", err
 	}
 	if err := store.BackupSQLite(ctx, tmp, filepath.Join(checked, store.SQLiteFile)); err != nil {
-		return "", fmt.Errorf("backup: %w", err)
+		return "", err
 	}
 	return checked, nil
 }
