@@ -74,6 +74,40 @@ func unwritableHint(err error, dir string) error {
 	return withHint(err, "%s is not writable by the user running chancery (uid %d), and chancery makes its lock files in it, SQLite its journal: check its owner and mode ('ls -ld %s'), whether its file system is mounted read-only, and whether it is immutable ('lsattr -d %s')", dir, os.Geteuid(), shellArg(dir), shellArg(dir))
 }
 
+// unmadeDirHint is the hint for err, the refusal (EACCES, EPERM, EROFS) to make dir, the
+// data directory a command was given (init's, serve's, a witness's), which does not exist,
+// in a parent this user cannot write: root's /var/lib, where the service's user may not make
+// its directory. Another user's parent is named with its owner, and the command that makes
+// the directory for this one, as ownedFileHint names a file's; a parent of this user's is
+// checked as unwritableHint's directory is. A directory above it that this user cannot
+// enter, where mkdir is refused whether or not dir is there, gets closedDirHint's hint. Nil
+// for another error.
+func unmadeDirHint(err error, dir string) error {
+	var pe *fs.PathError
+	if !errors.As(err, &pe) || pe.Op != "mkdir" || !errors.Is(pe.Err, fs.ErrPermission) && !errors.Is(pe.Err, syscall.EROFS) {
+		return nil
+	}
+	if _, lerr := os.Lstat(pe.Path); !errors.Is(lerr, fs.ErrNotExist) {
+		if errors.Is(lerr, fs.ErrPermission) {
+			return closedDirHint(err, pe.Path)
+		}
+		return nil
+	}
+	parent := filepath.Dir(pe.Path)
+	fi, serr := os.Stat(parent)
+	if serr != nil {
+		return nil
+	}
+	euid := os.Geteuid()
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != euid && errors.Is(pe.Err, syscall.EACCES) {
+		me := currentUser()
+		return withHint(err, "%s does not exist, and the user running chancery (%s, uid %d) cannot make it in %s, which belongs to %s: make it for that user with 'sudo install -d -m 700 -o %s %s', or pass --data a directory it can write",
+			dir, me, euid, parent, ownerName(st.Uid), me, shellArg(dir))
+	}
+	return withHint(err, "%s does not exist, and the user running chancery (uid %d) cannot make it: %s is not writable by that user: check its owner and mode ('ls -ld %s'), whether its file system is mounted read-only, and whether it is immutable ('lsattr -d %s')",
+		dir, euid, parent, shellArg(parent), shellArg(parent))
+}
+
 // otherUsersFile is ownedFileHint for err, the refusal to open a file of dir, when dir is
 // writable by this user: a lock file or database left there by another user (root, running
 // a restore or a migration by hand), where the directory is not what to check. Nil otherwise.

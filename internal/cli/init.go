@@ -216,6 +216,9 @@ func initRegistry(ctx context.Context, path, database string, s datadir.Settings
 	if errors.Is(err, datadir.ErrLocked) {
 		return nil, "", withHint(err, "stop the server, or the command, using %s first, then run the same init again: it finishes the office", path)
 	}
+	if h := unmadeDirHint(err, path); h != nil {
+		return nil, "", h
+	}
 	return d, tok, storeHint(err, path)
 }
 

@@ -477,6 +477,75 @@ func TestDataDirThroughALinkHintsAtTheDirectory(t *testing.T) {
 	}
 }
 
+// TestDataDirUnderAnUnwritableParentHintsAtIt: a --data directory that does not exist, under
+// a parent the service's user cannot write (root's /var/lib), failed "mkdir DIR: permission
+// denied" with no hint (init, serve, witness add-log, witness key --name, witness serve),
+// where an existing unwritable directory gets the unwritable directory's hint (sixtieth
+// session's not-fixed list, the lead's decision). Each now names the parent and its owner,
+// and the command that makes the directory for the user; followed, the command runs. A
+// parent of the user's own that it cannot write gets the unwritable directory's checks.
+func TestDataDirUnderAnUnwritableParentHintsAtIt(t *testing.T) {
+	name, base, bin := asNobody(t, "running chancery as a user who cannot write a directory of root's needs root")
+	office, wdir := filepath.Join(base, "office"), filepath.Join(base, "witness")
+	initArgs := []string{"init", "--data", office, "--office", "Unmade Office", "--prefix", "UNM", "--url", "https://unmade.example", "--no-pdf-ca"}
+	keyArgs := []string{"witness", "key", "--data", wdir, "--name", "witness.unmade.example"}
+	for _, c := range []struct {
+		dir  string
+		args []string
+	}{
+		{office, initArgs},
+		{office, []string{"serve", "--data", office, "--listen", "127.0.0.1:0"}},
+		{wdir, []string{"witness", "add-log", "--data", wdir, "--origin", "log.unmade.example", "--key", "log.unmade.example+12345678+AQ=="}},
+		{wdir, keyArgs},
+		{wdir, []string{"witness", "serve", "--data", wdir, "--name", "witness.unmade.example", "--listen", "127.0.0.1:0"}},
+	} {
+		stderr, err := runAsNobody(bin, base, c.args...)
+		want := "chancery: hint: " + c.dir + " does not exist, and the user running chancery (" + name + ", uid 65534) cannot make it in " + base + ", which belongs to root (uid 0)"
+		install := "'sudo install -d -m 700 -o " + name + " " + c.dir + "'"
+		if err == nil || !strings.Contains(stderr.String(), "permission denied") || !strings.Contains(stderr.String(), want) || !strings.Contains(stderr.String(), install) {
+			t.Errorf("chancery %s with a new --data under root's %s: %v\n%s\nwant the hint %q… and %s", strings.Join(c.args[:2], " "), base, err, stderr, want, install)
+		}
+	}
+	// The hint followed (as root, without sudo): init and witness key run.
+	for _, c := range []struct {
+		dir  string
+		args []string
+	}{{office, initArgs}, {wdir, keyArgs}} {
+		install := "install -d -m 700 -o " + name + " " + c.dir
+		if out, err := exec.Command("sh", "-c", install).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", install, err, out)
+		}
+		if stderr, err := runAsNobody(bin, base, c.args...); err != nil {
+			t.Errorf("chancery %s after '%s': %v\n%s", strings.Join(c.args[:2], " "), install, err, stderr)
+		}
+	}
+	// A parent of the user's own, which it cannot write (mode 0555).
+	own := filepath.Join(base, "own")
+	if err := errors.Join(os.Mkdir(own, 0o555), os.Chown(own, 65534, 65534), os.Chmod(own, 0o555)); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(own, "office")
+	stderr, err := runAsNobody(bin, base, "init", "--data", dir, "--office", "Unmade Office", "--prefix", "UNM", "--url", "https://unmade.example", "--no-pdf-ca")
+	want := "chancery: hint: " + dir + " does not exist, and the user running chancery (uid 65534) cannot make it: " + own + " is not writable by that user: check its owner and mode ('ls -ld " + own + "')"
+	if err == nil || !strings.Contains(stderr.String(), want) {
+		t.Errorf("init with a new --data under the user's own %s, mode 0555: %v\n%s\nwant the hint %q…", own, err, stderr, want)
+	}
+	// A parent of root's that the user cannot enter (mode 0700), where mkdir is refused
+	// whether the directory is there or not: never "does not exist", the closed parent named.
+	closed := filepath.Join(base, "closed")
+	if err := errors.Join(os.Mkdir(closed, 0o700), os.Mkdir(filepath.Join(closed, "office"), 0o700)); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"office", "new"} {
+		dir := filepath.Join(closed, d)
+		stderr, err := runAsNobody(bin, base, "init", "--data", dir, "--office", "Unmade Office", "--prefix", "UNM", "--url", "https://unmade.example", "--no-pdf-ca")
+		want := "chancery: hint: the user running chancery (" + name + ", uid 65534) cannot reach " + dir + ": " + closed + ", which belongs to root (uid 0), does not let it in"
+		if err == nil || !strings.Contains(stderr.String(), want) || strings.Contains(stderr.String(), "does not exist") {
+			t.Errorf("init with --data %s under root's %s, mode 0700: %v\n%s\nwant the hint %q…", d, closed, err, stderr, want)
+		}
+	}
+}
+
 // asNobody skips t (why) unless it runs as root, who can leave files of other users and run
 // chancery as nobody (uid 65534); it returns that user's name, a directory nobody reaches
 // and a copy of chancery there for nobody to run.

@@ -67,6 +67,10 @@ func serveWitness(c *cobra.Command, dir, listen, name string) error {
 	logger := slog.New(slog.NewTextHandler(c.ErrOrStderr(), nil))
 	key, err := witness.LoadKey(dir, name)
 	if err != nil {
+		// The witness's directory, new, in a parent this user cannot write.
+		if h := unmadeDirHint(err, dir); h != nil {
+			return h
+		}
 		// A key file root left in the witness's directory: the owned file's hint, as the
 		// office's data directory's keys get it.
 		if h := otherUsersReadFile(err, dir); h != nil {
@@ -140,6 +144,9 @@ func openWitnessStore(ctx context.Context, dir string) (*witness.Store, error) {
 // -journal file, or the witness's directory itself, another user's, which this one cannot
 // enter. Err as it is otherwise.
 func witnessStoreHint(err error, dir string) error {
+	if h := unmadeDirHint(err, dir); h != nil {
+		return h
+	}
 	if h := otherUsersFile(err, dir); h != nil {
 		return h
 	}
@@ -231,6 +238,9 @@ there is none yet, so that the key can be published before the witness first run
 			if name != "" {
 				k, err := witness.LoadKey(g.data, name)
 				if err != nil {
+					if h := unmadeDirHint(err, g.data); h != nil {
+						return h
+					}
 					if h := otherUsersReadFile(err, g.data); h != nil {
 						return h
 					}
