@@ -151,6 +151,11 @@ func otherUsersReadFile(err error, dataDir string) error {
 		whole = true
 		path, mode = filepath.Dir(path), 0x1 // X_OK: the directory is not to be entered
 		fi, serr = os.Lstat(path)
+		if errors.Is(serr, fs.ErrPermission) {
+			// The data directory, the service's, under a directory this user cannot
+			// enter (root's, mode 0700): that one is named, never the data directory.
+			return closedDirHint(err, path)
+		}
 		if serr == nil && fi.Mode()&fs.ModeSymlink != 0 {
 			// A data directory named by a link (systemd's /var/lib/chancery, leading to
 			// /var/lib/private/chancery; a link of the operator's): the owner is the
@@ -175,9 +180,9 @@ func otherUsersReadFile(err error, dataDir string) error {
 	return nil
 }
 
-// closedDirHint is the hint for err, the refusal to reach the file at path through a
-// directory above it that this user cannot enter (X_OK), another user's: it names that
-// directory and its owner, and says to keep the file where this user can reach it. It gives
+// closedDirHint is the hint for err, the refusal to reach the file (or data directory) at
+// path through a directory above it that this user cannot enter (X_OK), another user's: it
+// names that directory and its owner, and says to keep path where this user can reach it. It gives
 // no chown: such a directory (root's home, a directory of private keys) holds more than the
 // file, and is not the service's to own. Nil when no such directory is found.
 func closedDirHint(err error, path string) error {
@@ -188,7 +193,7 @@ func closedDirHint(err error, path string) error {
 			if !ok || syscall.Access(dir, 0x1) == nil || int(st.Uid) == os.Geteuid() { // X_OK
 				return nil
 			}
-			return withHint(err, "the user running chancery (%s, uid %d) cannot reach %s: %s, which belongs to %s, does not let it in ('ls -ld %s'); keep the file in a directory that user may enter, rather than give it %s and all it holds",
+			return withHint(err, "the user running chancery (%s, uid %d) cannot reach %s: %s, which belongs to %s, does not let it in ('ls -ld %s'); keep it in a directory that user may enter, rather than give that user %s and all it holds",
 				currentUser(), os.Geteuid(), path, dir, ownerName(st.Uid), shellArg(dir), dir)
 		}
 		if !errors.Is(serr, fs.ErrPermission) || filepath.Dir(dir) == dir {

@@ -546,6 +546,53 @@ func TestDataDirUnderAnUnwritableParentHintsAtIt(t *testing.T) {
 	}
 }
 
+// TestDataDirUnderAClosedDirectoryHintsAtIt: a data directory of the service's user under a
+// directory of root's it cannot enter (mode 0700) made every command of the office, and
+// serve, fail "read settings: open DIR/chancery.json: permission denied" with no hint, and
+// 'witness key --name' and 'witness serve' hint that the witness's directory was not
+// writable, to be checked with 'ls -ld DIR', though it is the service's and writable (found
+// by audit, sixty-first session, live as nobody, beside the lead's decision on a new data
+// directory's parent). Each names the directory that does not let the user in, and its owner.
+func TestDataDirUnderAClosedDirectoryHintsAtIt(t *testing.T) {
+	name, base, bin := asNobody(t, "leaving a directory another user cannot enter, and running chancery as that user, needs root")
+	closed := filepath.Join(base, "closed")
+	office, wdir := filepath.Join(closed, "office"), filepath.Join(closed, "witness")
+	if code, out, errs := run("init", "--data", office, "--office", "Closed Office", "--prefix", "CLO", "--url", "https://closed.example", "--no-pdf-ca"); code != 0 {
+		t.Fatalf("init: status %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := run("witness", "key", "--data", wdir, "--name", "witness.closed.example"); code != 0 {
+		t.Fatalf("witness key: status %d\n%s%s", code, out, errs)
+	}
+	err := filepath.WalkDir(closed, func(p string, _ fs.DirEntry, err error) error {
+		if err != nil || p == closed {
+			return err
+		}
+		return os.Lchown(p, 65534, 65534)
+	})
+	if err == nil {
+		err = os.Chmod(closed, 0o700)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		dir  string
+		args []string
+	}{
+		{office, []string{"log", "verify", "--data", office}},
+		{office, []string{"serve", "--data", office, "--listen", "127.0.0.1:0"}},
+		{wdir, []string{"witness", "key", "--data", wdir, "--name", "witness.closed.example"}},
+		{wdir, []string{"witness", "key", "--data", wdir}},
+		{wdir, []string{"witness", "serve", "--data", wdir, "--name", "witness.closed.example", "--listen", "127.0.0.1:0"}},
+	} {
+		stderr, err := runAsNobody(bin, base, c.args...)
+		want := "chancery: hint: the user running chancery (" + name + ", uid 65534) cannot reach " + c.dir + ": " + closed + ", which belongs to root (uid 0), does not let it in ('ls -ld " + closed + "')"
+		if err == nil || !strings.Contains(stderr.String(), want) || strings.Contains(stderr.String(), "not writable") {
+			t.Errorf("chancery %s with --data under root's %s, mode 0700: %v\n%s\nwant the hint %q…", strings.Join(c.args[:2], " "), closed, err, stderr, want)
+		}
+	}
+}
+
 // asNobody skips t (why) unless it runs as root, who can leave files of other users and run
 // chancery as nobody (uid 65534); it returns that user's name, a directory nobody reaches
 // and a copy of chancery there for nobody to run.
