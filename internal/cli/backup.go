@@ -830,6 +830,10 @@ published; 2 the restore could not be done.`,
 			}
 			res, err := restore(context.WithoutCancel(c.Context()), args[0], g.data, cp, rec, progress)
 			if err != nil && res == nil {
+				// A new DIR is made beside it: a parent of root's refuses it.
+				if h := unmadeDirHint(err, g.data); h != nil {
+					return h
+				}
 				return err
 			}
 			if r := res.Rebuilt; r != nil {

@@ -75,7 +75,7 @@ func unwritableHint(err error, dir string) error {
 }
 
 // unmadeDirHint is the hint for err, the refusal (EACCES, EPERM, EROFS) to make dir, the
-// data directory a command was given (init's, serve's, a witness's), which does not exist,
+// data directory a command was given (init's, serve's, a witness's, restore's), which does not exist,
 // in a parent this user cannot write: root's /var/lib, where the service's user may not make
 // its directory. Another user's parent is named with its owner, and the command that makes
 // the directory for this one, as ownedFileHint names a file's; a parent of this user's is
@@ -87,12 +87,15 @@ func unmadeDirHint(err error, dir string) error {
 	if !errors.As(err, &pe) || pe.Op != "mkdir" || !errors.Is(pe.Err, fs.ErrPermission) && !errors.Is(pe.Err, syscall.EROFS) {
 		return nil
 	}
-	if _, lerr := os.Lstat(pe.Path); !errors.Is(lerr, fs.ErrNotExist) {
-		if errors.Is(lerr, fs.ErrPermission) {
-			return closedDirHint(err, pe.Path)
+	for _, p := range []string{dir, pe.Path} {
+		if _, lerr := os.Lstat(p); !errors.Is(lerr, fs.ErrNotExist) {
+			if errors.Is(lerr, fs.ErrPermission) {
+				return closedDirHint(err, p)
+			}
+			return nil
 		}
-		return nil
 	}
+	// pe.Path is dir, a directory above it, or restore's staging directory beside it.
 	parent := filepath.Dir(pe.Path)
 	fi, serr := os.Stat(parent)
 	if serr != nil {

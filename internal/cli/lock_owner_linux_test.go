@@ -489,6 +489,21 @@ func TestDataDirUnderAnUnwritableParentHintsAtIt(t *testing.T) {
 	office, wdir := filepath.Join(base, "office"), filepath.Join(base, "witness")
 	initArgs := []string{"init", "--data", office, "--office", "Unmade Office", "--prefix", "UNM", "--url", "https://unmade.example", "--no-pdf-ca"}
 	keyArgs := []string{"witness", "key", "--data", wdir, "--name", "witness.unmade.example"}
+	// And restore, which makes a new DIR beside it (found by audit, sixty-first session):
+	// "restore: mkdir PARENT/.DIR.restore-N: permission denied", no hint. Root's backup,
+	// readable by the user, as one copied in is.
+	backup, restored := filepath.Join(base, "backup.tar"), filepath.Join(base, "restored")
+	src := filepath.Join(t.TempDir(), "office")
+	if code, out, errs := run("init", "--data", src, "--office", "Unmade Office", "--prefix", "UNM", "--url", "https://unmade.example", "--no-pdf-ca"); code != 0 {
+		t.Fatalf("init: status %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := run("backup", "--data", src, "--out", backup); code != 0 {
+		t.Fatalf("backup: status %d\n%s%s", code, out, errs)
+	}
+	if err := os.Chmod(backup, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	restoreArgs := []string{"restore", backup, "--data", restored}
 	for _, c := range []struct {
 		dir  string
 		args []string
@@ -498,6 +513,7 @@ func TestDataDirUnderAnUnwritableParentHintsAtIt(t *testing.T) {
 		{wdir, []string{"witness", "add-log", "--data", wdir, "--origin", "log.unmade.example", "--key", "log.unmade.example+12345678+AQ=="}},
 		{wdir, keyArgs},
 		{wdir, []string{"witness", "serve", "--data", wdir, "--name", "witness.unmade.example", "--listen", "127.0.0.1:0"}},
+		{restored, restoreArgs},
 	} {
 		stderr, err := runAsNobody(bin, base, c.args...)
 		want := "chancery: hint: " + c.dir + " does not exist, and the user running chancery (" + name + ", uid 65534) cannot make it in " + base + ", which belongs to root (uid 0)"
@@ -510,7 +526,7 @@ func TestDataDirUnderAnUnwritableParentHintsAtIt(t *testing.T) {
 	for _, c := range []struct {
 		dir  string
 		args []string
-	}{{office, initArgs}, {wdir, keyArgs}} {
+	}{{office, initArgs}, {wdir, keyArgs}, {restored, restoreArgs}} {
 		install := "install -d -m 700 -o " + name + " " + c.dir
 		if out, err := exec.Command("sh", "-c", install).CombinedOutput(); err != nil {
 			t.Fatalf("%s: %v\n%s", install, err, out)
