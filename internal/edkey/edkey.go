@@ -14,9 +14,9 @@
 // allowed, the verification equation is the cofactorless one: curve25519-voi's
 // VerifyOptionsStdLib), and it is tested against crypto/ed25519 on every edge case of "Taming
 // the many EdDSAs", on every pairing of the small-order points' encodings, canonical or not,
-// as key and as R, and by a differential fuzz target. Batch verification is not offered: its
-// cofactored equation accepts signatures that a single verification refuses, and two
-// verifiers of a seal must never disagree.
+// as key and as R, on keys and commitments with a torsion part, and by two differential fuzz
+// targets. Batch verification is not offered: its cofactored equation accepts signatures that
+// a single verification refuses, and two verifiers of a seal must never disagree.
 package edkey
 
 import (

@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/fips140"
+	"crypto/sha512"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"slices"
+	"sync"
 	"testing"
 
 	"filippo.io/edwards25519"
@@ -135,12 +140,10 @@ func addL(sig []byte) []byte {
 	return out
 }
 
-// smallOrderEncodings returns every encoding of the eight points of small order: each point's
-// canonical encoding, the same with the sign bit flipped (which decodes for x ≠ 0, and as "-0"
-// for the points with x = 0), and the non-canonical encodings y + p of those whose y is 0 or 1.
-// The points are found as the torsion parts P − [8⁻¹][8]P of random points, so that the list
-// does not rest on constants copied from elsewhere.
-func smallOrderEncodings(t *testing.T) [][]byte {
+// smallOrderPoints returns the eight points of small order, sorted by their encodings. They
+// are found as the torsion parts P − [8⁻¹][8]P of random points, so that the list does not
+// rest on constants copied from elsewhere.
+func smallOrderPoints(t testing.TB) []*edwards25519.Point {
 	t.Helper()
 	var eight [32]byte
 	eight[0] = 8
@@ -150,7 +153,7 @@ func smallOrderEncodings(t *testing.T) [][]byte {
 	}
 	inv8.Invert(inv8)
 	rng := rand.New(rand.NewPCG(3, 4))
-	points := map[string]bool{}
+	points := map[string]*edwards25519.Point{}
 	for tries := 0; len(points) < 8; tries++ {
 		if tries > 10000 {
 			t.Fatalf("found %d small-order points, want 8", len(points))
@@ -165,19 +168,40 @@ func smallOrderEncodings(t *testing.T) [][]byte {
 		}
 		prime := new(edwards25519.Point).ScalarMult(inv8, new(edwards25519.Point).MultByCofactor(P))
 		T := new(edwards25519.Point).Subtract(P, prime)
-		points[string(T.Bytes())] = true
+		points[string(T.Bytes())] = T
 	}
+	var out []*edwards25519.Point
+	for _, enc := range slices.Sorted(maps.Keys(points)) {
+		out = append(out, points[enc])
+	}
+	return out
+}
+
+// smallOrderEncodings returns every encoding of the eight points of small order: each point's
+// canonical encoding, the same with the sign bit flipped (which decodes for x ≠ 0, and as "-0"
+// for the points with x = 0), and the non-canonical encodings y + p of those whose y is 0 or 1.
+// Flipping the sign of a point with x ≠ 0 gives its opposite's canonical encoding, which is
+// listed once: 14 encodings in all (8 canonical, 2 "-0", 4 with y ≥ p).
+func smallOrderEncodings(t testing.TB) [][]byte {
+	t.Helper()
 	var out [][]byte
-	for enc := range points {
-		c := []byte(enc)
+	add := func(encs ...[]byte) {
+		for _, e := range encs {
+			if !slices.ContainsFunc(out, func(o []byte) bool { return bytes.Equal(o, e) }) {
+				out = append(out, e)
+			}
+		}
+	}
+	for _, T := range smallOrderPoints(t) {
+		c := T.Bytes()
 		flipped := bytes.Clone(c)
 		flipped[31] ^= 0x80
-		out = append(out, c, flipped)
+		add(c, flipped)
 		if c[31]&0x7f == 0 && bytes.Equal(c[1:31], make([]byte, 30)) && c[0] <= 1 {
 			// y + p, with p = 2^255 − 19: y's low byte + 0xed, the rest all ones.
 			nc := bytes.Repeat([]byte{0xff}, 32)
 			nc[0], nc[31] = c[0]+0xed, 0x7f|c[31]&0x80
-			out = append(out, nc, append(bytes.Clone(nc[:31]), nc[31]^0x80))
+			add(nc, append(bytes.Clone(nc[:31]), nc[31]^0x80))
 		}
 	}
 	return out
@@ -190,8 +214,8 @@ func smallOrderEncodings(t *testing.T) [][]byte {
 // satisfy the equation for some messages.
 func TestSmallOrderPointsAgree(t *testing.T) {
 	encs := smallOrderEncodings(t)
-	if len(encs) < 20 {
-		t.Fatalf("%d encodings, want at least 20", len(encs))
+	if len(encs) != 14 {
+		t.Fatalf("%d encodings, want 14", len(encs))
 	}
 	lMinus1 := addL(make([]byte, 64))[32:]
 	lMinus1[0]--
@@ -221,6 +245,111 @@ func TestSmallOrderPointsAgree(t *testing.T) {
 	}
 }
 
+// Modes of torsioned: bits of its mode argument.
+const (
+	pureTorsionA   = 1 << iota // a = 0: the key is a small-order point
+	otherEncodingA             // with pureTorsionA, the key is any encoding of a small-order point
+	pureTorsionR               // r = 0: R is a small-order point
+	otherEncodingR             // with pureTorsionR, R is any encoding of a small-order point
+	sPlusL                     // S + L: non-canonical, which both must refuse
+)
+
+// torsioned returns a key A = [a]B + T and a signature (R, S) of msg with R = [r]B + T', a and
+// r derived from seed, T and T' the small-order points tA and tR, and S = r + H(R, A, msg)·a,
+// so that the equation holds but for the torsion: [S]B − [k]A = R − T' − [k]T. The
+// cofactorless equation, crypto/ed25519's, accepts when T' = −[k]T (one time in eight or so),
+// the cofactored one always: this is where single verifiers differ, and where random keys and
+// signatures (which are refused but for small-order keys) never reach. mode's bits make a or r
+// zero and pick another encoding of a small-order key or R, canonical or not.
+func torsioned(points []*edwards25519.Point, encs [][]byte, seed []byte, tA, tR, mode uint8, msg []byte) (pub, sig []byte) {
+	scalar := func(label string) *edwards25519.Scalar {
+		h := sha512.Sum512(append([]byte(label), seed...))
+		s, err := new(edwards25519.Scalar).SetUniformBytes(h[:])
+		if err != nil {
+			panic(err)
+		}
+		return s
+	}
+	a, r := scalar("a"), scalar("r")
+	if mode&pureTorsionA != 0 {
+		a = edwards25519.NewScalar()
+	}
+	if mode&pureTorsionR != 0 {
+		r = edwards25519.NewScalar()
+	}
+	pub = new(edwards25519.Point).Add(new(edwards25519.Point).ScalarBaseMult(a), points[tA%8]).Bytes()
+	if mode&(pureTorsionA|otherEncodingA) == pureTorsionA|otherEncodingA {
+		pub = encs[int(tA)%len(encs)]
+	}
+	R := new(edwards25519.Point).Add(new(edwards25519.Point).ScalarBaseMult(r), points[tR%8]).Bytes()
+	if mode&(pureTorsionR|otherEncodingR) == pureTorsionR|otherEncodingR {
+		R = encs[int(tR)%len(encs)]
+	}
+	h := sha512.New()
+	h.Write(R)
+	h.Write(pub)
+	h.Write(msg)
+	k, err := new(edwards25519.Scalar).SetUniformBytes(h.Sum(nil))
+	if err != nil {
+		panic(err)
+	}
+	S := new(edwards25519.Scalar).MultiplyAdd(k, a, r)
+	sig = append(bytes.Clone(R), S.Bytes()...)
+	if mode&sPlusL != 0 {
+		sig = addL(sig)
+	}
+	return bytes.Clone(pub), sig
+}
+
+// Keys and commitments with every torsion part, and the small-order points' every encoding as
+// the key and as R with a valid S: judged as crypto/ed25519 judges, and both answers reached
+// under mixed-order keys (where the cofactored equation accepts every one).
+func TestTorsionedKeysAgree(t *testing.T) {
+	points, encs := smallOrderPoints(t), smallOrderEncodings(t)
+	accepted, mixedAccepted, refused := 0, 0, 0
+	for _, mode := range []uint8{0, pureTorsionA, pureTorsionA | otherEncodingA, pureTorsionR, pureTorsionR | otherEncodingR,
+		pureTorsionA | otherEncodingA | pureTorsionR | otherEncodingR, sPlusL} {
+		// Every torsion part, or every encoding where mode picks among them.
+		n := uint8(len(points))
+		if mode&(otherEncodingA|otherEncodingR) != 0 {
+			n = uint8(len(encs))
+		}
+		for seed := range 2 {
+			for tA := range n {
+				for tR := range n {
+					msg := []byte{byte(seed), tA, tR}
+					pub, sig := torsioned(points, encs, []byte{byte(seed)}, tA, tR, mode, msg)
+					if !agree(t, pub, msg, sig) {
+						refused++
+						continue
+					}
+					accepted++
+					if mode&pureTorsionA == 0 && points[tA%8].Equal(edwards25519.NewIdentityPoint()) == 0 {
+						mixedAccepted++
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d accepted (%d under a mixed-order key), %d refused", accepted, mixedAccepted, refused)
+	if mixedAccepted == 0 || refused == 0 {
+		t.Error("the cases do not reach both answers of the equation under mixed-order keys")
+	}
+}
+
+// FuzzTorsionedKeysAgree: for keys and signatures built by torsioned, whose equation holds but
+// for small-order parts, Verify answers as crypto/ed25519.Verify does.
+func FuzzTorsionedKeysAgree(f *testing.F) {
+	points, encs := smallOrderPoints(f), smallOrderEncodings(f)
+	for mode := range uint8(1 << 5) {
+		f.Add([]byte("a letter"), mode, mode/2, mode, []byte("a letter"))
+	}
+	f.Fuzz(func(t *testing.T, seed []byte, tA, tR, mode uint8, msg []byte) {
+		pub, sig := torsioned(points, encs, seed, tA, tR, mode, msg)
+		agree(t, pub, msg, sig)
+	})
+}
+
 func TestBadLengths(t *testing.T) {
 	for _, n := range []int{0, 31, 33, 64} {
 		if _, err := New(make([]byte, n)); err == nil {
@@ -245,6 +374,54 @@ func TestBadLengths(t *testing.T) {
 	pub[0] ^= 1
 	if !k.Verify([]byte("m"), sig) {
 		t.Error("changing the caller's slice changed the key")
+	}
+}
+
+// A Key is shared by a verifier's workers: Verify only reads it (go test -race; the AVX2
+// backend's assembly, which the race detector does not see, writes only to its result and its
+// stack). The keys have every torsion part, none (prime order) included; the signatures are
+// valid, refused by the cofactorless equation alone, or mutated.
+func TestConcurrentVerify(t *testing.T) {
+	points, encs := smallOrderPoints(t), smallOrderEncodings(t)
+	type check struct {
+		key       *Key
+		msg, sig  []byte
+		wantValid bool
+	}
+	var checks []check
+	for i := range 64 {
+		msg := []byte{byte(i)}
+		pub, sig := torsioned(points, encs, msg, uint8(i%8), uint8(i/8), 0, msg)
+		if i%3 == 0 {
+			sig[5] ^= 1
+		}
+		k, err := New(pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checks = append(checks, check{k, msg, sig, ed25519.Verify(pub, msg, sig)})
+	}
+	accepted := func(c check) bool { return c.wantValid }
+	refused := func(c check) bool { return !c.wantValid }
+	if !slices.ContainsFunc(checks, accepted) || !slices.ContainsFunc(checks, refused) {
+		t.Fatal("the checks are not both accepted and refused ones")
+	}
+	// Every goroutine verifies with every key, so that they share keys.
+	var wg sync.WaitGroup
+	wrong := make(chan string, 8*len(checks))
+	for range 8 {
+		wg.Go(func() {
+			for _, c := range checks {
+				if c.key.Verify(c.msg, c.sig) != c.wantValid {
+					wrong <- fmt.Sprintf("key %x, message %x, signature %x", c.key.Public(), c.msg, c.sig)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(wrong)
+	for w := range wrong {
+		t.Errorf("judged unlike crypto/ed25519 when shared: %s", w)
 	}
 }
 
