@@ -28,8 +28,16 @@ import (
 	voi "github.com/oasisprotocol/curve25519-voi/primitives/ed25519"
 )
 
-// stdlib is crypto/ed25519's verification: Go's rules, the cofactorless equation.
-var stdlib = &voi.Options{Verify: voi.VerifyOptionsStdLib}
+// stdlib is crypto/ed25519's verification: Go's rules, the cofactorless equation. These are
+// the fields of curve25519-voi's VerifyOptionsStdLib, spelled out rather than pointed to: that
+// preset is an exported variable, which any package linked in could change, to another
+// equation or to options the library refuses by panicking on every verification.
+var stdlib = &voi.Options{Verify: &voi.VerifyOptions{
+	AllowSmallOrderA:   true,
+	AllowSmallOrderR:   true,
+	AllowNonCanonicalA: true,
+	CofactorlessVerify: true,
+}}
 
 // Key is an Ed25519 public key, decoded. It is safe for concurrent use.
 type Key struct {

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"filippo.io/edwards25519"
+	voi "github.com/oasisprotocol/curve25519-voi/primitives/ed25519"
 )
 
 type speccheckCase struct {
@@ -348,6 +349,45 @@ func FuzzTorsionedKeysAgree(f *testing.F) {
 		pub, sig := torsioned(points, encs, seed, tA, tR, mode, msg)
 		agree(t, pub, msg, sig)
 	})
+}
+
+// edkey's options are curve25519-voi's VerifyOptionsStdLib, and Verify keeps crypto/ed25519's
+// rules when that preset, an exported variable any package of the binary can write, is
+// changed: to the cofactored equation (ZIP-215's rules), under which a verifier would accept
+// what crypto/ed25519 refuses, or to options the library refuses by panicking on every
+// verification.
+func TestStdLibPresetChangedElsewhere(t *testing.T) {
+	saved := *voi.VerifyOptionsStdLib
+	if *stdlib.Verify != saved {
+		t.Fatalf("edkey's options %+v are not the library's VerifyOptionsStdLib %+v", *stdlib.Verify, saved)
+	}
+	t.Cleanup(func() { *voi.VerifyOptionsStdLib = saved })
+	pubs, msgs, sigs := loadSpeccheck(t)
+	encs := smallOrderEncodings(t)
+	for _, c := range []struct {
+		name   string
+		preset voi.VerifyOptions
+	}{
+		{"ZIP-215", *voi.VerifyOptionsZIP_215},
+		{"incompatible", voi.VerifyOptions{AllowNonCanonicalR: true, CofactorlessVerify: true}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			*voi.VerifyOptionsStdLib = c.preset
+			defer func() {
+				if p := recover(); p != nil {
+					t.Fatalf("Verify panicked: %v", p)
+				}
+			}()
+			for i := range pubs {
+				agree(t, pubs[i], msgs[i], sigs[i])
+			}
+			for _, a := range encs {
+				for _, r := range encs {
+					agree(t, a, nil, append(bytes.Clone(r), make([]byte, 32)...))
+				}
+			}
+		})
+	}
 }
 
 func TestBadLengths(t *testing.T) {
