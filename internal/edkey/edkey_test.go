@@ -246,6 +246,51 @@ func TestSmallOrderPointsAgree(t *testing.T) {
 	}
 }
 
+// S at the bounds of crypto/ed25519's checks (its top three bits, then S < L, which
+// curve25519-voi checks in one function), under a valid signature's key and R and under the
+// identity as both (accepted with S = 0 alone): every one judged as crypto/ed25519 judges.
+func TestSBoundsAgree(t *testing.T) {
+	pow2 := func(n int) []byte {
+		b := make([]byte, 32)
+		b[n/8] = 1 << (n % 8)
+		return b
+	}
+	minus1 := func(b []byte) []byte {
+		b = bytes.Clone(b)
+		for i := range b {
+			b[i]--
+			if b[i] != 0xff {
+				break
+			}
+		}
+		return b
+	}
+	l := addL(make([]byte, 64))[32:]
+	lPlus1 := bytes.Clone(l)
+	lPlus1[0]++
+	bounds := [][]byte{make([]byte, 32), pow2(0), minus1(l), l, lPlus1, minus1(pow2(252)), pow2(252),
+		minus1(pow2(253)), pow2(253), pow2(254), pow2(255), bytes.Repeat([]byte{0xff}, 32)}
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	valid := ed25519.Sign(priv, []byte("a letter"))
+	identity := make([]byte, 32)
+	identity[0] = 1
+	accepted := 0
+	for _, S := range bounds {
+		if agree(t, pub, []byte("a letter"), append(bytes.Clone(valid[:32]), S...)) {
+			t.Errorf("S %x accepted under another signature's R", S)
+		}
+		if agree(t, identity, []byte("a letter"), append(bytes.Clone(identity), S...)) {
+			accepted++
+		}
+	}
+	if accepted != 1 {
+		t.Errorf("%d values of S accepted under the identity, want 1 (S = 0)", accepted)
+	}
+	if !agree(t, pub, []byte("a letter"), valid) || agree(t, pub, []byte("a letter"), addL(valid)) {
+		t.Error("the valid signature refused, or accepted with S + L")
+	}
+}
+
 // Modes of torsioned: bits of its mode argument.
 const (
 	pureTorsionA   = 1 << iota // a = 0: the key is a small-order point
