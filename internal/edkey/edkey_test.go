@@ -547,7 +547,8 @@ func BenchmarkVerify(b *testing.B) {
 	})
 }
 
-// In FIPS 140 mode Verify is crypto/ed25519's, and judges every case the same.
+// In FIPS 140 mode Verify is crypto/ed25519's (TestFIPSModeCallsCryptoEd25519), and judges
+// every case the same.
 func TestFIPSMode(t *testing.T) {
 	if fips140.Enabled() {
 		t.Skip("already in FIPS 140 mode: the other tests cover it")
@@ -555,13 +556,31 @@ func TestFIPSMode(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the package's tests again in a child process")
 	}
-	cmd := exec.Command(os.Args[0], "-test.run", "^(TestSpeccheckCases|TestValidAndMutatedSignatures|TestBadLengths)$", "-test.v")
+	cmd := exec.Command(os.Args[0], "-test.run", "^(TestSpeccheckCases|TestValidAndMutatedSignatures|TestBadLengths|TestFIPSModeCallsCryptoEd25519)$", "-test.v")
 	cmd.Env = append(os.Environ(), "GODEBUG=fips140=on")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("GODEBUG=fips140=on: %v\n%s", err, out)
 	}
-	if n := bytes.Count(out, []byte("--- PASS")); n != 3 {
-		t.Fatalf("GODEBUG=fips140=on: %d tests passed, want 3\n%s", n, out)
+	if n := bytes.Count(out, []byte("--- PASS")); n != 4 {
+		t.Fatalf("GODEBUG=fips140=on: %d tests passed, want 4\n%s", n, out)
+	}
+}
+
+// In FIPS 140 mode Verify is crypto/ed25519's call, not curve25519-voi's: with the expanded
+// key taken away, a valid signature still verifies. (Both answer alike on every input, so
+// comparing their answers cannot tell which one ran.) TestFIPSMode runs it in that mode.
+func TestFIPSModeCallsCryptoEd25519(t *testing.T) {
+	if !fips140.Enabled() {
+		t.Skip("FIPS 140 mode only: TestFIPSMode runs it so")
+	}
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	k, err := New(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.expanded = nil
+	if !k.Verify([]byte("a letter"), ed25519.Sign(priv, []byte("a letter"))) {
+		t.Fatal("in FIPS 140 mode, Verify did not call crypto/ed25519")
 	}
 }
