@@ -131,8 +131,14 @@ func releaseLetters(ctx context.Context, cfg *config) (_ *setupInfo, err error) 
 		return reg.Release(ctx, officer, ref)
 	}
 
-	// Releases run concurrently, so that the log's group commit batches them.
-	released := make([]*registry.Released, cfg.n)
+	// Releases run concurrently, so that the log's group commit batches them. Each released
+	// file is written as soon as it is released, and only its name and reference are kept:
+	// 100,000 released files held until the end took the machine's 24 GB.
+	type done struct {
+		reference, name string
+		seal            *seal.Seal
+	}
+	released := make([]done, cfg.n)
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
@@ -144,16 +150,25 @@ func releaseLetters(ctx context.Context, cfg *config) (_ *setupInfo, err error) 
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				rel, err := releaseOne(i)
+				err := func() error {
+					rel, err := releaseOne(i)
+					if err != nil {
+						return err
+					}
+					name := rel.Reference + filepath.Ext(rel.FileName)
+					if err := os.WriteFile(filepath.Join(letters, name), rel.File, 0o644); err != nil {
+						return err
+					}
+					released[i] = done{reference: rel.Reference, name: name, seal: rel.Seal}
+					return nil
+				}()
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
 						firstErr = fmt.Errorf("letter %d: %w", i+1, err)
 					}
 					mu.Unlock()
-					continue
 				}
-				released[i] = rel
 			}
 		}()
 	}
@@ -175,22 +190,18 @@ func releaseLetters(ctx context.Context, cfg *config) (_ *setupInfo, err error) 
 	si := &setupInfo{N: cfg.n, Size: cfg.size, Seals: cfg.seals}
 	checkpoints := map[string]bool{}
 	for _, rel := range released {
-		s := rel.Seal
+		s := rel.seal
 		if cfg.seals == "latest" {
 			// A fresh seal against the latest checkpoint, as GET /api/v1/letters/{ref}/seal gives.
-			if s, err = reg.Seal(ctx, officer, rel.Reference, ""); err != nil {
+			if s, err = reg.Seal(ctx, officer, rel.reference, ""); err != nil {
 				return nil, err
 			}
 		}
 		checkpoints[string(s.Checkpoint)] = true
-		name := rel.Reference + filepath.Ext(rel.FileName)
-		if err := os.WriteFile(filepath.Join(letters, name), rel.File, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(letters, rel.name+".seal"), s.Marshal(), 0o644); err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(filepath.Join(letters, name+".seal"), s.Marshal(), 0o644); err != nil {
-			return nil, err
-		}
-		si.Files = append(si.Files, name)
+		si.Files = append(si.Files, rel.name)
 	}
 	slices.Sort(si.Files)
 	si.Checkpoints = len(checkpoints)
