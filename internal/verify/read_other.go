@@ -75,3 +75,7 @@ func readUpTo(name string, buf []byte, limit int, onlyFile bool) ([]byte, error)
 // linkLoop reports whether err is the failure to open a name that is a loop of links; not
 // told apart here.
 func linkLoop(error) bool { return false }
+
+// noDevice reports whether err is the failure to open a name that is a socket, or a device
+// with nothing behind it; not told apart here.
+func noDevice(error) bool { return false }

@@ -164,3 +164,7 @@ func readUpTo(name string, buf []byte, limit int, onlyFile bool) ([]byte, error)
 
 // linkLoop reports whether err is the failure to open a name that is a loop of links.
 func linkLoop(err error) bool { return errors.Is(err, syscall.ELOOP) }
+
+// noDevice reports whether err is the failure to open a name that is a socket, or a device
+// with nothing behind it (ENXIO).
+func noDevice(err error) bool { return errors.Is(err, syscall.ENXIO) }

@@ -496,6 +496,17 @@ func (vf *Verifier) notASeal(sealPath string, err error) (Text, bool) {
 			return vf.T("%s is a device, not a seal", name), true
 		}
 		return vf.T("%s is not a file, so not a seal", name), true
+	case noDevice(err):
+		// A socket, or a device with nothing behind it, is refused by open(2) itself (ENXIO),
+		// before any fstat could tell what it is: stat it to say so.
+		if fi, serr := os.Stat(sealPath); serr == nil {
+			switch {
+			case fi.Mode()&fs.ModeSocket != 0:
+				return vf.T("%s is not a file, so not a seal", name), true
+			case fi.Mode()&fs.ModeDevice != 0:
+				return vf.T("%s is a device, not a seal", name), true
+			}
+		}
 	case errors.Is(err, fs.ErrNotExist), linkLoop(err):
 		// Not opened: a link whose file is not there (or a loop of links) is still a name
 		// beside the letter, which the holder sees; nothing at all there is no seal.
