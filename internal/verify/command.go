@@ -164,8 +164,11 @@ every language.`,
 			if sealFile != "" && len(files) != 1 {
 				return withHintMsg(i18n.Errorf(nil, "--seal goes with exactly one file"), i18n.Msg("put each seal beside its file as FILE.seal to verify several"))
 			}
-			// The seal named with --seal is the letter's, wherever it lies: not one without it.
-			orphans = slices.DeleteFunc(orphans, func(o string) bool { return sealFile != "" && filepath.Clean(o) == filepath.Clean(sealFile) })
+			// The seal named with --seal is the letter's, wherever it lies and however its path
+			// is spelt (absolute, through a link): not one without it.
+			if sealFile != "" {
+				orphans = slices.DeleteFunc(orphans, func(o string) bool { return sameFile(o, sealFile) })
+			}
 			vf := &Verifier{V: v, Seal: sealFile, MaxAge: maxAge, Quorum: root.WitnessQuorum, P: p, TrustFile: trustFile, away: away, orphans: orphans}
 			// Every warning of the run (a seal's checkpoint not compared, the kept checkpoint
 			// not saved) goes to stderr through the progress line's writer, which clears that
@@ -302,6 +305,20 @@ func collectFiles(args []string) ([]string, map[string]string, []string, error) 
 		}
 	}
 	return out, away, orphans, nil
+}
+
+// sameFile reports whether the paths a and b name one file: spelt alike once cleaned, or
+// the same file found by both (an absolute path and a relative one, a path through a link).
+func sameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
 
 // linkAway reports whether p is a link to a file outside the folder dir (both resolved), and

@@ -261,3 +261,33 @@ func TestSealOfAnotherLogSaysSo(t *testing.T) {
 		t.Errorf("a forged checkpoint: exit %d, %q", code, out)
 	}
 }
+
+// TestSealNamedBySomeOtherPathIsTheLetters: the seal given with --seal for the one letter of
+// a folder was still warned of as a seal without its letter, and listed in --json's
+// seals_without_letter, when its path was spelt otherwise than the walk's (absolute, or
+// through a link to the folder): only the cleaned spellings were compared (found by review
+// of 77b0f2a, sixty-first session).
+func TestSealNamedBySomeOtherPathIsTheLetters(t *testing.T) {
+	v := sealVectors(t)
+	dir := vectorFolder(t, map[string]string{"c.txt": "letter.txt", "b.txt.seal": "seals/valid.json"})
+	if err := os.Symlink("letters", filepath.Join(dir, "via")); err != nil {
+		t.Fatal(err)
+	}
+	for _, sealArg := range []string{filepath.Join(dir, "letters", "b.txt.seal"), "via/b.txt.seal", "letters/./b.txt.seal"} {
+		code, out, errs := runIn(t, dir, "--offline", "--lang", "en", "--trust", "trust.json", "--seal", sealArg, "letters")
+		if code != ExitOK || !strings.HasPrefix(out, "valid: ") || errs != "" {
+			t.Errorf("--seal %s: exit %d, %q, stderr %q, want valid and no warning", sealArg, code, out, errs)
+		}
+		code, out, errs = runIn(t, dir, "--offline", "--json", "--trust", "trust.json", "--seal", sealArg, "letters")
+		if code != ExitOK || strings.Contains(out, "seals_without_letter") || errs != "" {
+			t.Errorf("--seal %s --json: exit %d, %q, stderr %q, want no seals_without_letter", sealArg, code, out, errs)
+		}
+	}
+	// Another seal of the folder is still one without its letter.
+	if err := os.WriteFile(filepath.Join(dir, "letters", "a.txt.seal"), v["seals/valid.json"], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, errs := runIn(t, dir, "--offline", "--lang", "en", "--trust", "trust.json", "--seal", filepath.Join(dir, "letters", "b.txt.seal"), "letters"); errs != "chancery: warning: letters/a.txt.seal: no letter named a.txt beside it (renamed or moved?)\n" {
+		t.Errorf("another seal: stderr %q, want a.txt.seal's warning alone", errs)
+	}
+}
