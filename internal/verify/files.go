@@ -90,7 +90,9 @@ func (vf *Verifier) verifyFiles(files []string, prog *progress) iter.Seq[Result]
 		defer close(quit)
 		ready := make([]bool, len(files))
 		var sv splitViews
-		hinted := false // the hint of the seals without a letter is given once a run
+		// The folders whose seals without a letter a line named: once each, in the line of the
+		// first of its letters found without a seal.
+		var hinted map[string]bool
 		for printed := 0; printed < len(files); {
 			ready[<-done] = true
 			for ; printed < len(files) && ready[printed]; printed++ {
@@ -101,8 +103,13 @@ func (vf *Verifier) verifyFiles(files []string, prog *progress) iter.Seq[Result]
 				if printed == 0 {
 					r.SealsWithoutLetter = vf.orphans
 				}
-				if r.noSeal && !hinted {
-					hinted = vf.orphanHint(&r)
+				if r.noSeal && len(vf.orphans) > 0 {
+					if dir := filepath.Dir(r.File); !hinted[dir] && vf.orphanHint(&r) {
+						if hinted == nil {
+							hinted = map[string]bool{}
+						}
+						hinted[dir] = true
+					}
 				}
 				if !yield(r) {
 					return

@@ -132,7 +132,7 @@ func TestSealBesideThatIsNoFileIsDamaged(t *testing.T) {
 // seal" line did not point at it. Each such seal is now warned of on stderr, in the reader's
 // language, or listed in the run's first JSON object (seals_without_letter) with --json,
 // which writes nothing on stderr; the exit status is unchanged; and the first letter of its
-// folder found offline without a seal names it, once a run (the lead's decision,
+// folder found offline without a seal names it, once a folder (the lead's decision,
 // sixty-first session; listed not fixed in the sixtieth).
 func TestSealsWithoutTheirLetter(t *testing.T) {
 	dir := vectorFolder(t, map[string]string{
@@ -289,5 +289,38 @@ func TestSealNamedBySomeOtherPathIsTheLetters(t *testing.T) {
 	}
 	if _, _, errs := runIn(t, dir, "--offline", "--lang", "en", "--trust", "trust.json", "--seal", filepath.Join(dir, "letters", "b.txt.seal"), "letters"); errs != "chancery: warning: letters/a.txt.seal: no letter named a.txt beside it (renamed or moved?)\n" {
 		t.Errorf("another seal: stderr %q, want a.txt.seal's warning alone", errs)
+	}
+}
+
+// TestSealsWithoutTheirLetterNamedInEachFolder: offline, only the first letter without a seal
+// of the whole run named the seals without their letter of its folder: in a second folder
+// (two folders given, or a folder and its subfolder), the renamed letter's "no seal" line
+// did not point at the seal beside it, where the docs say the first letter of each folder
+// does (found by review of 77b0f2a, sixty-first session).
+func TestSealsWithoutTheirLetterNamedInEachFolder(t *testing.T) {
+	v := sealVectors(t)
+	dir := vectorFolder(t, nil)
+	for _, sub := range []string{"A", "B", "B/C"} {
+		d := filepath.Join(dir, "letters", sub)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for name, vec := range map[string]string{"renamed.txt": "letter.txt", "other.txt": "letter.txt", "orig.txt.seal": "seals/valid.json"} {
+			if err := os.WriteFile(filepath.Join(d, name), v[vec], 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, args := range [][]string{{"letters"}, {"letters/A", "letters/B"}} {
+		code, out, _ := runIn(t, dir, append([]string{"--offline", "--lang", "en", "--trust", "trust.json"}, args...)...)
+		for _, sub := range []string{"A", "B", "B/C"} {
+			hint := "letters/" + sub + "/other.txt: could not verify: no seal letters/" + sub + "/other.txt.seal: offline verification needs the letter's seal (letters/" + sub + "/orig.txt.seal has no letter beside it: if this letter was renamed, give its seal with --seal letters/" + sub + "/orig.txt.seal)\n"
+			if code != ExitError || !strings.Contains(out, hint) {
+				t.Errorf("%v: exit %d, stdout:\n%s\nwant exit %d and the line %q", args, code, out, ExitError, hint)
+			}
+		}
+		if n := strings.Count(out, "has no letter beside it"); n != 3 {
+			t.Errorf("%v: the hint %d times, want once a folder (3):\n%s", args, n, out)
+		}
 	}
 }
