@@ -79,3 +79,7 @@ func linkLoop(error) bool { return false }
 // noDevice reports whether err is the failure to open a name that is a socket, or a device
 // with nothing behind it; not told apart here.
 func noDevice(error) bool { return false }
+
+// notDir reports whether err is the failure to open a name that is a link whose path goes
+// through a file as if it were a folder; not told apart here.
+func notDir(error) bool { return false }

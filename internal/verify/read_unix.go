@@ -168,3 +168,7 @@ func linkLoop(err error) bool { return errors.Is(err, syscall.ELOOP) }
 // noDevice reports whether err is the failure to open a name that is a socket, or a device
 // with nothing behind it (ENXIO).
 func noDevice(err error) bool { return errors.Is(err, syscall.ENXIO) }
+
+// notDir reports whether err is the failure to open a name that is a link whose path goes
+// through a file as if it were a folder (ENOTDIR).
+func notDir(err error) bool { return errors.Is(err, syscall.ENOTDIR) }

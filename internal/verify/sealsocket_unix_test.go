@@ -5,6 +5,7 @@ package verify
 import (
 	"encoding/json"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,5 +42,21 @@ func TestSealBesideThatIsASocketIsDamaged(t *testing.T) {
 		if code, out, errs := runIn(t, dir, "--offline", "--lang", lang, "--trust", "trust.json", "letters/s.txt"); code != ExitFailed || strings.TrimSpace(out) != w {
 			t.Errorf("--lang %s: exit %d, %q %q, want %q", lang, code, out, errs, w)
 		}
+	}
+}
+
+// TestSealBesideThatLinksThroughAFileIsDamaged: a link named FILE.seal whose path goes through
+// a file as if it were a folder (FILE.seal -> letter.pdf/seal) leads to nothing, as a link to
+// a file that is not there does (item 1085), but open(2) says ENOTDIR, not ENOENT, and the
+// letter was "could not verify: open FILE.seal: not a directory" (exit 2) rather than a
+// damaged seal (found by review of 72ce280, sixty-first session).
+func TestSealBesideThatLinksThroughAFileIsDamaged(t *testing.T) {
+	dir := vectorFolder(t, map[string]string{"x.txt": "letter.txt"})
+	if err := os.Symlink("x.txt/seal", filepath.Join(dir, "letters", "x.txt.seal")); err != nil {
+		t.Fatal(err)
+	}
+	const want = "invalid: the seal is damaged: letters/x.txt.seal is a link to nothing; ask the office for the letter's seal again"
+	if code, out, errs := runIn(t, dir, "--offline", "--lang", "en", "--trust", "trust.json", "letters/x.txt"); code != ExitFailed || strings.TrimSpace(out) != want {
+		t.Errorf("exit %d, %q %q, want exit %d and %q", code, out, errs, ExitFailed, want)
 	}
 }

@@ -507,9 +507,10 @@ func (vf *Verifier) notASeal(sealPath string, err error) (Text, bool) {
 				return vf.T("%s is a device, not a seal", name), true
 			}
 		}
-	case errors.Is(err, fs.ErrNotExist), linkLoop(err):
-		// Not opened: a link whose file is not there (or a loop of links) is still a name
-		// beside the letter, which the holder sees; nothing at all there is no seal.
+	case errors.Is(err, fs.ErrNotExist), linkLoop(err), notDir(err):
+		// Not opened: a link whose file is not there (or a loop of links, or a path through a
+		// file, ENOTDIR) is still a name beside the letter, which the holder sees; nothing at
+		// all there is no seal.
 		if fi, lerr := os.Lstat(sealPath); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
 			return vf.T("%s is a link to nothing", name), true
 		}
