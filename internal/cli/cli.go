@@ -83,6 +83,11 @@ func unwritableHint(err error, dir string) error {
 // enter, where mkdir is refused whether or not dir is there, gets closedDirHint's hint. Nil
 // for another error.
 func unmadeDirHint(err error, dir string) error {
+	// A link to a directory under one this user cannot enter, which mkdir finds there
+	// ("file exists") and cannot make: the closed directory is named.
+	if h := closedLinkHint(err, dir); h != nil {
+		return h
+	}
 	var pe *fs.PathError
 	if !errors.As(err, &pe) || pe.Op != "mkdir" || !errors.Is(pe.Err, fs.ErrPermission) && !errors.Is(pe.Err, syscall.EROFS) {
 		return nil
@@ -160,6 +165,10 @@ func otherUsersReadFile(err error, dataDir string) error {
 			return closedDirHint(err, path)
 		}
 		if serr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			// One that leads under a directory this user cannot enter: that one is named.
+			if h := closedLinkHint(err, path); h != nil {
+				return h
+			}
 			// A data directory named by a link (systemd's /var/lib/chancery, leading to
 			// /var/lib/private/chancery; a link of the operator's): the owner is the
 			// directory's, not the link's, and 'chown -R' given the link changes the link
@@ -189,6 +198,11 @@ func otherUsersReadFile(err error, dataDir string) error {
 // no chown: such a directory (root's home, a directory of private keys) holds more than the
 // file, and is not the service's to own. Nil when no such directory is found.
 func closedDirHint(err error, path string) error {
+	return closedDirHintAs(err, path, path)
+}
+
+// closedDirHintAs is closedDirHint naming path as shown: a link to it, with where it leads.
+func closedDirHintAs(err error, path, shown string) error {
 	for dir := filepath.Dir(path); ; dir = filepath.Dir(dir) {
 		fi, serr := os.Lstat(dir)
 		if serr == nil {
@@ -197,12 +211,35 @@ func closedDirHint(err error, path string) error {
 				return nil
 			}
 			return withHint(err, "the user running chancery (%s, uid %d) cannot reach %s: %s, which belongs to %s, does not let it in ('ls -ld %s'); keep it in a directory that user may enter, rather than give that user %s and all it holds",
-				currentUser(), os.Geteuid(), path, dir, ownerName(st.Uid), shellArg(dir), dir)
+				currentUser(), os.Geteuid(), shown, dir, ownerName(st.Uid), shellArg(dir), dir)
 		}
 		if !errors.Is(serr, fs.ErrPermission) || filepath.Dir(dir) == dir {
 			return nil
 		}
 	}
+}
+
+// closedLinkHint is closedDirHint's hint for err when dir, a data directory, is a link
+// (systemd's /var/lib/chancery, which leads to /var/lib/private/chancery, root's, mode 0700;
+// a link of the operator's) that this user cannot follow: the directory on the way to where
+// it leads that does not let the user in is named, never the link, whose own directory may
+// be entered. Nil otherwise.
+func closedLinkHint(err error, dir string) error {
+	fi, lerr := os.Lstat(dir)
+	if lerr != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return nil
+	}
+	if _, serr := os.Stat(dir); !errors.Is(serr, fs.ErrPermission) {
+		return nil
+	}
+	target, rerr := os.Readlink(dir)
+	if rerr != nil {
+		return nil
+	}
+	if !filepath.IsAbs(target) {
+		target = filepath.Join(filepath.Dir(dir), target)
+	}
+	return closedDirHintAs(err, target, fmt.Sprintf("%s (a link to %s)", dir, target))
 }
 
 // ownedFileHint is the hint for err, the refusal (EACCES) to open the file at path, whose

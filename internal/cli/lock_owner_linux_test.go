@@ -609,6 +609,56 @@ func TestDataDirUnderAClosedDirectoryHintsAtIt(t *testing.T) {
 	}
 }
 
+// TestDataDirThroughALinkUnderAClosedDirectoryHintsAtIt: a data directory of the service's
+// user named by a link into a directory of root's it cannot enter (systemd's /var/lib/chancery,
+// which leads to /var/lib/private/chancery, root's, mode 0700; a link of the operator's) got
+// no hint from the office's commands and serve, "mkdir LINK: file exists" and none from init,
+// and from 'witness add-log' the hint that the witness's directory is not writable, to be
+// checked with 'ls -ld LINK' (found by review of 9cc0891, sixty-first session, live as
+// nobody). Each names the link, where it leads, and the directory that does not let the
+// user in, as for the directory named without a link.
+func TestDataDirThroughALinkUnderAClosedDirectoryHintsAtIt(t *testing.T) {
+	name, base, bin := asNobody(t, "leaving a directory another user cannot enter, and running chancery as that user, needs root")
+	closed := filepath.Join(base, "private")
+	office, wdir := filepath.Join(closed, "office"), filepath.Join(closed, "witness")
+	if code, out, errs := run("init", "--data", office, "--office", "Linked Office", "--prefix", "LNK", "--url", "https://linked.example", "--no-pdf-ca"); code != 0 {
+		t.Fatalf("init: status %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := run("witness", "key", "--data", wdir, "--name", "witness.linked.example"); code != 0 {
+		t.Fatalf("witness key: status %d\n%s%s", code, out, errs)
+	}
+	err := filepath.WalkDir(closed, func(p string, _ fs.DirEntry, err error) error {
+		if err != nil || p == closed {
+			return err
+		}
+		return os.Lchown(p, 65534, 65534)
+	})
+	olink, wlink, nlink := filepath.Join(base, "office"), filepath.Join(base, "witness"), filepath.Join(base, "new")
+	if err == nil {
+		err = errors.Join(os.Chmod(closed, 0o700), os.Symlink("private/office", olink), os.Symlink(wdir, wlink), os.Symlink("private/new", nlink))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		link, to string
+		args     []string
+	}{
+		{olink, office, []string{"log", "verify", "--data", olink}},
+		{olink, office, []string{"serve", "--data", olink, "--listen", "127.0.0.1:0"}},
+		{nlink, filepath.Join(closed, "new"), []string{"init", "--data", nlink, "--office", "Linked Office", "--prefix", "LNK", "--url", "https://linked.example", "--no-pdf-ca"}},
+		{wlink, wdir, []string{"witness", "key", "--data", wlink, "--name", "witness.linked.example"}},
+		{wlink, wdir, []string{"witness", "add-log", "--data", wlink, "--origin", "log.linked.example", "--key", "log.linked.example+12345678+AQ=="}},
+		{wlink, wdir, []string{"witness", "serve", "--data", wlink, "--name", "witness.linked.example", "--listen", "127.0.0.1:0"}},
+	} {
+		stderr, err := runAsNobody(bin, base, c.args...)
+		want := "chancery: hint: the user running chancery (" + name + ", uid 65534) cannot reach " + c.link + " (a link to " + c.to + "): " + closed + ", which belongs to root (uid 0), does not let it in ('ls -ld " + closed + "')"
+		if err == nil || !strings.Contains(stderr.String(), want) || strings.Contains(stderr.String(), "not writable") {
+			t.Errorf("chancery %s with --data a link into root's %s, mode 0700: %v\n%s\nwant the hint %q…", strings.Join(c.args[:2], " "), closed, err, stderr, want)
+		}
+	}
+}
+
 // asNobody skips t (why) unless it runs as root, who can leave files of other users and run
 // chancery as nobody (uid 65534); it returns that user's name, a directory nobody reaches
 // and a copy of chancery there for nobody to run.
