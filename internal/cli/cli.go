@@ -88,6 +88,13 @@ func unmadeDirHint(err error, dir string) error {
 	if h := closedLinkHint(err, dir); h != nil {
 		return h
 	}
+	// dir under a directory this user cannot enter, whatever the refusal (restore's is a
+	// stat of dir): that one is named.
+	if _, lerr := os.Lstat(dir); errors.Is(lerr, fs.ErrPermission) {
+		if h := closedDirHint(err, dir); h != nil {
+			return h
+		}
+	}
 	var pe *fs.PathError
 	if !errors.As(err, &pe) || pe.Op != "mkdir" || !errors.Is(pe.Err, fs.ErrPermission) && !errors.Is(pe.Err, syscall.EROFS) {
 		return nil

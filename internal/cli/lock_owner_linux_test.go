@@ -659,6 +659,35 @@ func TestDataDirThroughALinkUnderAClosedDirectoryHintsAtIt(t *testing.T) {
 	}
 }
 
+// TestRestoreUnderAClosedDirectoryHintsAtIt: 'chancery restore BACKUP --data DIR', run as
+// the service's user, DIR (there or not) under a directory of root's that user cannot enter
+// (mode 0700), failed "restore: stat DIR: permission denied" with no hint, where every other
+// command names that directory (found by review of ecf33b5, sixty-first session, live as
+// nobody). It names it, and its owner, as they do.
+func TestRestoreUnderAClosedDirectoryHintsAtIt(t *testing.T) {
+	name, base, bin := asNobody(t, "leaving a directory another user cannot enter, and running chancery as that user, needs root")
+	backup := filepath.Join(base, "backup.tar")
+	src := filepath.Join(t.TempDir(), "office")
+	if code, out, errs := run("init", "--data", src, "--office", "Closed Office", "--prefix", "CLO", "--url", "https://closed.example", "--no-pdf-ca"); code != 0 {
+		t.Fatalf("init: status %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := run("backup", "--data", src, "--out", backup); code != 0 {
+		t.Fatalf("backup: status %d\n%s%s", code, out, errs)
+	}
+	closed := filepath.Join(base, "closed")
+	if err := errors.Join(os.Chmod(backup, 0o644), os.Mkdir(closed, 0o700), os.Mkdir(filepath.Join(closed, "office"), 0o700), os.Chown(filepath.Join(closed, "office"), 65534, 65534)); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"office", "new"} {
+		dir := filepath.Join(closed, d)
+		stderr, err := runAsNobody(bin, base, "restore", backup, "--data", dir)
+		want := "chancery: hint: the user running chancery (" + name + ", uid 65534) cannot reach " + dir + ": " + closed + ", which belongs to root (uid 0), does not let it in ('ls -ld " + closed + "')"
+		if err == nil || !strings.Contains(stderr.String(), want) {
+			t.Errorf("restore with --data %s under root's %s, mode 0700: %v\n%s\nwant the hint %q…", d, closed, err, stderr, want)
+		}
+	}
+}
+
 // asNobody skips t (why) unless it runs as root, who can leave files of other users and run
 // chancery as nobody (uid 65534); it returns that user's name, a directory nobody reaches
 // and a copy of chancery there for nobody to run.
