@@ -81,8 +81,10 @@ func TestVerifyOnlineBesideASealThatIsNoFile(t *testing.T) {
 		t.Errorf("online, registry unreachable: %d %q %q, want could not verify, the link named", code, out, errs)
 	}
 
-	// A seal of another office's log beside the letter: invalid, and said to be likely
-	// another office's, online as offline.
+	// A seal of another office's log beside the letter tells nothing of it online, as a
+	// damaged seal does not (the lead's decision, sixty-first session): the registry is asked,
+	// and its answer printed with the line that the seal is likely another office's; offline
+	// the seal is all there is, and the file is invalid.
 	other := newOfficeNamed(t, "Other Office", nil)
 	_, _, otherFile, _, _ := other.releasedForReplay(t)
 	otherSeal, err := os.ReadFile(otherFile + ".seal")
@@ -93,10 +95,39 @@ func TestVerifyOnlineBesideASealThatIsNoFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	write(t, linked+".seal", otherSeal)
-	for _, args := range [][]string{{"--lang", "en", "--trust", trust, linked}, {"--offline", "--lang", "en", "--trust", trust, linked}} {
-		code, out, errs := verifyAt(t, o.url, args...)
-		if code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: the seal's checkpoint is not signed by the log key of the trust root in use, so the seal is likely another office's") {
-			t.Errorf("%v, a seal of another office: %d %q %q", args, code, out, errs)
-		}
+	const otherLine = "invalid: the seal's checkpoint is not signed by the log key of the trust root in use, so the seal is likely another office's"
+	code, out, errs = verifyAt(t, o.url, "--offline", "--lang", "en", "--trust", trust, linked)
+	if code != cli.ExitFailed || !strings.HasPrefix(out, otherLine) {
+		t.Errorf("offline, a seal of another office: %d %q %q, want invalid, exit 1", code, out, errs)
+	}
+	code, out, errs = verifyAt(t, o.url, "--lang", "en", "--trust", trust, linked)
+	if code != cli.ExitOK || !strings.HasPrefix(out, "valid: "+ref) ||
+		!strings.HasSuffix(strings.TrimSpace(out), " (the seal "+linked+".seal is not signed by this office's log key, so it is likely another office's and was not checked: ask the office for the letter's seal again)") {
+		t.Errorf("online, a released letter beside a seal of another office: %d %q %q, want the registry's valid, the seal said to be likely another office's", code, out, errs)
+	}
+	code, out, _ = verifyAt(t, o.url, "--lang", "fr", "--trust", trust, linked)
+	if code != cli.ExitOK || !strings.HasSuffix(strings.TrimSpace(out), "(le sceau "+linked+".seal n'est pas signé par la clé du journal de ce service : il est sans doute celui d'un autre service et n'a donc pas été vérifié ; redemandez au service le sceau de la lettre)") {
+		t.Errorf("online --lang fr, a seal of another office: %d %q", code, out)
+	}
+	code, out, errs = verifyAt(t, o.url, "--json", "--trust", trust, linked)
+	r = cli.VerifyResult{}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != cli.ExitOK || r.Outcome != "valid" || r.Reference != ref ||
+		!strings.Contains(r.Message, linked+".seal is not signed by this office's log key") {
+		t.Errorf("online --json, a seal of another office: %d %q %q (%v)", code, out, errs, err)
+	}
+	// A file the registry does not know beside it: the registry's answer for an unknown file.
+	if err := os.Remove(forged + ".seal"); err != nil {
+		t.Fatal(err)
+	}
+	write(t, forged+".seal", otherSeal)
+	code, out, errs = verifyAt(t, o.url, "--lang", "en", "--trust", trust, forged)
+	if code != cli.ExitFailed || !strings.HasPrefix(out, "unknown: ") ||
+		!strings.HasSuffix(strings.TrimSpace(out), " (the seal "+forged+".seal is not signed by this office's log key, so it is likely another office's and was not checked)") {
+		t.Errorf("online, an unknown file beside a seal of another office: %d %q %q, want unknown, exit 1", code, out, errs)
+	}
+	// The registry cannot be reached: verification could not be done, the seal named.
+	if code, out, errs := verifyAt(t, down, "--lang", "en", "--trust", trust, linked); code != cli.ExitError || !strings.HasPrefix(out, "could not verify: ") ||
+		!strings.HasSuffix(strings.TrimSpace(out), " (the seal "+linked+".seal is not signed by this office's log key, so it is likely another office's and was not checked)") {
+		t.Errorf("online, registry unreachable, a seal of another office: %d %q %q, want could not verify", code, out, errs)
 	}
 }

@@ -244,6 +244,15 @@ var _ = table(func() Translations {
 			"invalide : le point de contrôle du sceau n'est pas signé par la clé du journal de la racine de confiance utilisée : le sceau est sans doute celui d'un autre service (ou contrefait), ou la racine de confiance n'est pas celle de ce service : vérifiez --trust %s (%s)",
 			"غير صالحة: نقطة تحقق الختم غير موقّعة بمفتاح السجل الخاص بجذر الثقة المستخدم، فالأرجح أن الختم يعود إلى جهة أخرى (أو أنه مزوّر)، أو أن جذر الثقة ليس جذر هذه الجهة: تحقّق من --trust %s (%s)",
 		},
+		// Online, the registry's answer for a file beside a seal of another office's log.
+		" (the seal %s is not signed by this office's log key, so it is likely another office's and was not checked: ask the office for the letter's seal again)": {
+			" (le sceau %s n'est pas signé par la clé du journal de ce service : il est sans doute celui d'un autre service et n'a donc pas été vérifié ; redemandez au service le sceau de la lettre)",
+			" (الختم %s غير موقّع بمفتاح سجل هذه الجهة، فالأرجح أنه يعود إلى جهة أخرى، ولم يُتحقَّق منه: اطلب ختم الرسالة من الجهة مرة أخرى)",
+		},
+		" (the seal %s is not signed by this office's log key, so it is likely another office's and was not checked)": {
+			" (le sceau %s n'est pas signé par la clé du journal de ce service : il est sans doute celui d'un autre service et n'a donc pas été vérifié)",
+			" (الختم %s غير موقّع بمفتاح سجل هذه الجهة، فالأرجح أنه يعود إلى جهة أخرى، ولم يُتحقَّق منه)",
+		},
 		"the one this run was shown before": {"celui que cette exécution a vu auparavant", "النقطة التي عُرضت على هذا التشغيل من قبل"},
 		// Online, a seal sound but for the file beside it whose checkpoint could not be
 		// compared with the kept one (its consistency proof not fetched): the registry's

@@ -61,8 +61,9 @@ without a seal too, its line saying the seal is damaged (and, for a released let
 the office for its seal again); a seal of a newer format than this verifier reads is said to
 be one, online and offline. A name FILE.seal beside the file that is no seal to read (a link
 to nothing, a directory, a pipe, a seal you may not read) is a damaged seal, its line saying
-what it is. A seal whose checkpoint the trust root's log key did not sign is invalid, and said
-to be likely another office's, or the trust root not this office's: check --trust.
+what it is. A seal whose checkpoint the trust root's log key did not sign is said to be likely
+another office's: offline the file is invalid (or the trust root is not this office's: check
+--trust); online the registry is asked about the file, as beside a damaged seal.
 
 Without a seal, verify asks the registry by the file's SHA-256 (the file is not uploaded)
 and checks the seal the registry returns: it never takes the registry's word for a valid,

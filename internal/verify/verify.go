@@ -299,9 +299,7 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 			case errors.Is(err, seal.ErrMalformed):
 				return vf.damaged(res, sealPath, err)
 			case errors.Is(err, seal.ErrNotSignedByLog):
-				// The outcome stays invalid; the line says what the seal likely is.
-				res.Say(Invalid, vf.T("invalid: the seal's checkpoint is not signed by the log key of the trust root in use, so the seal is likely another office's (or forged), or the trust root is not this office's: check --trust %s (%s)",
-					shellWord(Printable(vf.TrustFile)), err.Error()))
+				return vf.otherLog(res, sealPath, err)
 			}
 			return res
 		}
@@ -404,6 +402,36 @@ func (vf *Verifier) notItsSeal(mismatch Result, sealPath string) Result {
 	}
 	res.Add(vf.T(" (the seal %s is not this file's: it seals another letter, or this file before it was changed)", sealPath))
 	return res
+}
+
+// otherLog answers for a file whose seal's checkpoint no log key of the trust root signed (err
+// wraps seal.ErrNotSignedByLog): a seal of another office's log (a folder mixing two offices'
+// files of one name, a seal copied beside the wrong letter), a forged one, or a trust root
+// not this office's. Offline the seal is all there is: the file is invalid, and the line says
+// what the seal likely is. Online such a seal tells nothing about the file, as a damaged seal
+// does not (the lead's decision, sixty-first session): the registry is asked as for a file
+// without a seal, its answer verified as any is and printed with the line that the seal is
+// not signed by this office's log key, and the advice a damaged seal's answer gets. The
+// seal's checkpoint is not this log's: it enters no comparison of the run (no tree is kept
+// for it, and the registry is asked without it). (Until the sixty-first session it was
+// "invalid" online, exit 1, without the registry being asked, which answered valid for the
+// same file alone.)
+func (vf *Verifier) otherLog(res Result, sealPath string, err error) Result {
+	res.Say(Invalid, vf.T("invalid: the seal's checkpoint is not signed by the log key of the trust root in use, so the seal is likely another office's (or forged), or the trust root is not this office's: check --trust %s (%s)",
+		shellWord(Printable(vf.TrustFile)), err.Error()))
+	if vf.Online == nil {
+		return res
+	}
+	out := vf.Online.Ask(res, nil)
+	switch out.Outcome {
+	case Invalid:
+		return out
+	case Valid, Retracted, Superseded:
+		out.Add(vf.T(" (the seal %s is not signed by this office's log key, so it is likely another office's and was not checked: ask the office for the letter's seal again)", sealPath))
+	default:
+		out.Add(vf.T(" (the seal %s is not signed by this office's log key, so it is likely another office's and was not checked)", sealPath))
+	}
+	return out
 }
 
 // Outdated makes res the result of a file whose seal, or an entry the registry gave about it,

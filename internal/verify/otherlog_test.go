@@ -1,0 +1,73 @@
+package verify
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chancery/chancery/internal/seal"
+	"github.com/spf13/cobra"
+)
+
+// checkpointRecorder is a registry that answers "valid" and records the seal checkpoints it
+// was given, by Ask and by Compare.
+type checkpointRecorder struct {
+	mu       sync.Mutex
+	asked    int
+	given    [][]byte
+	compared int
+}
+
+func (c *checkpointRecorder) Ask(res Result, cp []byte) Result {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.asked++
+	if cp != nil {
+		c.given = append(c.given, cp)
+	}
+	res.Say(Valid, Plain("valid: the registry's answer"))
+	return res
+}
+
+func (c *checkpointRecorder) Compare(res Result, _ []byte, _ string) (Result, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.compared++
+	return res, false
+}
+
+// TestSealOfAnotherLogOnlineAsksTheRegistry: online, a letter beside a seal whose checkpoint
+// no log key of the trust root signed (seal.ErrNotSignedByLog: likely another office's) was
+// "invalid", exit 1, without the registry being asked, which answers valid for the same
+// file alone. Such a seal tells nothing of the file, as a damaged seal does not (the lead's
+// decision, sixty-first session): the registry is asked as for a file without a seal, its
+// answer printed with the line that the seal is likely another office's, in the reader's
+// language; the seal's checkpoint, not this log's, is neither given with the question nor
+// compared with those of the run. Offline nothing changes (TestSealOfAnotherLogSaysSo).
+func TestSealOfAnotherLogOnlineAsksTheRegistry(t *testing.T) {
+	dir := vectorFolder(t, map[string]string{"a.txt": "letter.txt", "a.txt.seal": "seals/valid.json"})
+	trust := filepath.Join(dir, "trust-other.json")
+	letter := filepath.Join(dir, "letters", "a.txt")
+	for _, c := range []struct{ lang, want string }{
+		{"en", " (the seal " + letter + ".seal is not signed by this office's log key, so it is likely another office's and was not checked: ask the office for the letter's seal again)"},
+		{"fr", " (le sceau " + letter + ".seal n'est pas signé par la clé du journal de ce service : il est sans doute celui d'un autre service et n'a donc pas été vérifié ; redemandez au service le sceau de la lettre)"},
+		{"ar", " (الختم " + letter + ".seal غير موقّع بمفتاح سجل هذه الجهة، فالأرجح أنه يعود إلى جهة أخرى، ولم يُتحقَّق منه: اطلب ختم الرسالة من الجهة مرة أخرى)"},
+	} {
+		rec := &checkpointRecorder{}
+		cmd := Command("verify", func(*cobra.Command, *seal.TrustRoot, *Verifier) (Online, error) { return rec, nil })
+		var out, errs bytes.Buffer
+		cmd.SetArgs([]string{"--lang", c.lang, "--trust", trust, letter})
+		cmd.SetOut(&out)
+		cmd.SetErr(&errs)
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		cmd.Execute()
+		if rec.asked != 1 || len(rec.given) != 0 || rec.compared != 0 {
+			t.Errorf("%s: asked %d times, given %d checkpoints, %d compared; want asked once, with no checkpoint, none compared", c.lang, rec.asked, len(rec.given), rec.compared)
+		}
+		if got := strings.TrimSpace(out.String()); !strings.HasSuffix(got, c.want) || strings.Contains(got, "invalid") && c.lang == "en" {
+			t.Errorf("%s: printed %q %q, want the registry's answer ending %q", c.lang, got, errs.String(), c.want)
+		}
+	}
+}
