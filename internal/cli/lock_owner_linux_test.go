@@ -562,6 +562,30 @@ func TestDataDirUnderAnUnwritableParentHintsAtIt(t *testing.T) {
 	}
 }
 
+// nobodysOfficeAndWitness makes an office (DIR/office) and a witness's directory
+// (DIR/witness, its name witness.DOMAIN) under dir, and gives everything under dir, but not dir
+// itself, to uid 65534, the user asNobody's tests run chancery as.
+func nobodysOfficeAndWitness(t *testing.T, dir, officeName, prefix, domain string) (office, wdir string) {
+	t.Helper()
+	office, wdir = filepath.Join(dir, "office"), filepath.Join(dir, "witness")
+	if code, out, errs := run("init", "--data", office, "--office", officeName, "--prefix", prefix, "--url", "https://"+domain, "--no-pdf-ca"); code != 0 {
+		t.Fatalf("init: status %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := run("witness", "key", "--data", wdir, "--name", "witness."+domain); code != 0 {
+		t.Fatalf("witness key: status %d\n%s%s", code, out, errs)
+	}
+	err := filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return err
+		}
+		return os.Lchown(p, 65534, 65534)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return office, wdir
+}
+
 // TestDataDirUnderAClosedDirectoryHintsAtIt: a data directory of the service's user under a
 // directory of root's it cannot enter (mode 0700) made every command of the office, and
 // serve, fail "read settings: open DIR/chancery.json: permission denied" with no hint, and
@@ -572,23 +596,8 @@ func TestDataDirUnderAnUnwritableParentHintsAtIt(t *testing.T) {
 func TestDataDirUnderAClosedDirectoryHintsAtIt(t *testing.T) {
 	name, base, bin := asNobody(t, "leaving a directory another user cannot enter, and running chancery as that user, needs root")
 	closed := filepath.Join(base, "closed")
-	office, wdir := filepath.Join(closed, "office"), filepath.Join(closed, "witness")
-	if code, out, errs := run("init", "--data", office, "--office", "Closed Office", "--prefix", "CLO", "--url", "https://closed.example", "--no-pdf-ca"); code != 0 {
-		t.Fatalf("init: status %d\n%s%s", code, out, errs)
-	}
-	if code, out, errs := run("witness", "key", "--data", wdir, "--name", "witness.closed.example"); code != 0 {
-		t.Fatalf("witness key: status %d\n%s%s", code, out, errs)
-	}
-	err := filepath.WalkDir(closed, func(p string, _ fs.DirEntry, err error) error {
-		if err != nil || p == closed {
-			return err
-		}
-		return os.Lchown(p, 65534, 65534)
-	})
-	if err == nil {
-		err = os.Chmod(closed, 0o700)
-	}
-	if err != nil {
+	office, wdir := nobodysOfficeAndWitness(t, closed, "Closed Office", "CLO", "closed.example")
+	if err := os.Chmod(closed, 0o700); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -620,24 +629,9 @@ func TestDataDirUnderAClosedDirectoryHintsAtIt(t *testing.T) {
 func TestDataDirThroughALinkUnderAClosedDirectoryHintsAtIt(t *testing.T) {
 	name, base, bin := asNobody(t, "leaving a directory another user cannot enter, and running chancery as that user, needs root")
 	closed := filepath.Join(base, "private")
-	office, wdir := filepath.Join(closed, "office"), filepath.Join(closed, "witness")
-	if code, out, errs := run("init", "--data", office, "--office", "Linked Office", "--prefix", "LNK", "--url", "https://linked.example", "--no-pdf-ca"); code != 0 {
-		t.Fatalf("init: status %d\n%s%s", code, out, errs)
-	}
-	if code, out, errs := run("witness", "key", "--data", wdir, "--name", "witness.linked.example"); code != 0 {
-		t.Fatalf("witness key: status %d\n%s%s", code, out, errs)
-	}
-	err := filepath.WalkDir(closed, func(p string, _ fs.DirEntry, err error) error {
-		if err != nil || p == closed {
-			return err
-		}
-		return os.Lchown(p, 65534, 65534)
-	})
+	office, wdir := nobodysOfficeAndWitness(t, closed, "Linked Office", "LNK", "linked.example")
 	olink, wlink, nlink := filepath.Join(base, "office"), filepath.Join(base, "witness"), filepath.Join(base, "new")
-	if err == nil {
-		err = errors.Join(os.Chmod(closed, 0o700), os.Symlink("private/office", olink), os.Symlink(wdir, wlink), os.Symlink("private/new", nlink))
-	}
-	if err != nil {
+	if err := errors.Join(os.Chmod(closed, 0o700), os.Symlink("private/office", olink), os.Symlink(wdir, wlink), os.Symlink("private/new", nlink)); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
