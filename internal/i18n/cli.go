@@ -249,6 +249,14 @@ var _ = table(func() Translations {
 			" (le sceau %s n'est pas signé par la clé du journal de ce service : il est sans doute celui d'un autre service et n'a donc pas été vérifié ; redemandez au service le sceau de la lettre)",
 			" (الختم %s غير موقّع بمفتاح سجل هذه الجهة، فالأرجح أنه يعود إلى جهة أخرى، ولم يُتحقَّق منه: اطلب ختم الرسالة من الجهة مرة أخرى)",
 		},
+		" (the seal %s names this office's log but is not signed by its log key, so it is forged, or the trust root out of date, and was not checked: ask the office for the letter's seal again)": {
+			" (le sceau %s se réclame du journal de ce service mais n'est pas signé par la clé de ce journal : il est contrefait, ou la racine de confiance n'est pas à jour, et n'a donc pas été vérifié ; redemandez au service le sceau de la lettre)",
+			" (الختم %s ينسب نفسه إلى سجل هذه الجهة لكنه غير موقّع بمفتاح هذا السجل، فهو مزوّر أو أن جذر الثقة غير محدَّث، ولم يُتحقَّق منه: اطلب ختم الرسالة من الجهة مرة أخرى)",
+		},
+		" (the seal %s names this office's log but is not signed by its log key, so it is forged, or the trust root out of date, and was not checked)": {
+			" (le sceau %s se réclame du journal de ce service mais n'est pas signé par la clé de ce journal : il est contrefait, ou la racine de confiance n'est pas à jour, et n'a donc pas été vérifié)",
+			" (الختم %s ينسب نفسه إلى سجل هذه الجهة لكنه غير موقّع بمفتاح هذا السجل، فهو مزوّر أو أن جذر الثقة غير محدَّث، ولم يُتحقَّق منه)",
+		},
 		" (the seal %s is not signed by this office's log key, so it is likely another office's and was not checked)": {
 			" (le sceau %s n'est pas signé par la clé du journal de ce service : il est sans doute celui d'un autre service et n'a donc pas été vérifié)",
 			" (الختم %s غير موقّع بمفتاح سجل هذه الجهة، فالأرجح أنه يعود إلى جهة أخرى، ولم يُتحقَّق منه)",

@@ -645,6 +645,9 @@ func (v *Verifier) VerifyCheckpoint(signed []byte) (int64, []Cosigner, error) {
 	return c.size, c.cosigners, nil
 }
 
+// LogOrigin is the origin of the trust root's log, the first line of its checkpoints.
+func (v *Verifier) LogOrigin() string { return v.t.log.Name() }
+
 // checkpoint opens a signed checkpoint with the log key and the witnesses' keys, or returns it
 // from the cache.
 func (v *Verifier) checkpoint(signed []byte) (*checkpoint, error) {

@@ -71,3 +71,36 @@ func TestSealOfAnotherLogOnlineAsksTheRegistry(t *testing.T) {
 		}
 	}
 }
+
+// TestForgedCheckpointOfThisLogOnlineIsNotAnotherOffices: online, a seal whose checkpoint
+// names this office's log but is signed by another key of the log's name (a forgery, which
+// a witness the trust root lists cosigned) was answered with the line that the seal "is
+// likely another office's", which hid the forgery: offline it says "(or forged)". Its line
+// now says the seal names this office's log but is not signed by its log key, so it is
+// forged or the trust root out of date, in the reader's language (found by review of
+// 8936ed8, sixty-first session).
+func TestForgedCheckpointOfThisLogOnlineIsNotAnotherOffices(t *testing.T) {
+	dir := vectorFolder(t, map[string]string{"a.txt": "letter.txt", "a.txt.seal": "seals/forged-checkpoint.json"})
+	trust := filepath.Join(dir, "trust.json")
+	letter := filepath.Join(dir, "letters", "a.txt")
+	for _, c := range []struct{ lang, want string }{
+		{"en", " (the seal " + letter + ".seal names this office's log but is not signed by its log key, so it is forged, or the trust root out of date, and was not checked: ask the office for the letter's seal again)"},
+		{"fr", " (le sceau " + letter + ".seal se réclame du journal de ce service mais n'est pas signé par la clé de ce journal : il est contrefait, ou la racine de confiance n'est pas à jour, et n'a donc pas été vérifié ; redemandez au service le sceau de la lettre)"},
+		{"ar", " (الختم " + letter + ".seal ينسب نفسه إلى سجل هذه الجهة لكنه غير موقّع بمفتاح هذا السجل، فهو مزوّر أو أن جذر الثقة غير محدَّث، ولم يُتحقَّق منه: اطلب ختم الرسالة من الجهة مرة أخرى)"},
+	} {
+		rec := &checkpointRecorder{}
+		cmd := Command("verify", func(*cobra.Command, *seal.TrustRoot, *Verifier) (Online, error) { return rec, nil })
+		var out, errs bytes.Buffer
+		cmd.SetArgs([]string{"--lang", c.lang, "--trust", trust, letter})
+		cmd.SetOut(&out)
+		cmd.SetErr(&errs)
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		cmd.Execute()
+		if rec.asked != 1 || len(rec.given) != 0 || rec.compared != 0 {
+			t.Errorf("%s: asked %d times, given %d checkpoints, %d compared; want asked once, with no checkpoint, none compared", c.lang, rec.asked, len(rec.given), rec.compared)
+		}
+		if got := strings.TrimSpace(out.String()); !strings.HasSuffix(got, c.want) || strings.Contains(got, "another office") {
+			t.Errorf("%s: printed %q %q, want the registry's answer ending %q", c.lang, got, errs.String(), c.want)
+		}
+	}
+}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/chancery/chancery/internal/i18n"
 	"github.com/chancery/chancery/internal/seal"
+	"golang.org/x/mod/sumdb/note"
 )
 
 // The outcomes of a file, as registry names them (registry.Valid and the rest; this package
@@ -299,7 +300,7 @@ func (vf *Verifier) check(res Result, digest seal.Digest, sc *scratch) Result {
 			case errors.Is(err, seal.ErrMalformed):
 				return vf.damaged(res, sealPath, err)
 			case errors.Is(err, seal.ErrNotSignedByLog):
-				return vf.otherLog(res, sealPath, err)
+				return vf.otherLog(res, sealPath, err, s.Checkpoint)
 			}
 			return res
 		}
@@ -416,17 +417,30 @@ func (vf *Verifier) notItsSeal(mismatch Result, sealPath string) Result {
 // for it, and the registry is asked without it). (Until the sixty-first session it was
 // "invalid" online, exit 1, without the registry being asked, which answered valid for the
 // same file alone.)
-func (vf *Verifier) otherLog(res Result, sealPath string, err error) Result {
+//
+// A checkpoint whose origin is this office's log that a witness the trust root lists
+// cosigned, but not signed by the log key (a forged one, or one of a log key the trust root
+// does not list), is no other office's: its line says so, not that it is likely
+// another office's (found by review of 8936ed8, sixty-first session).
+func (vf *Verifier) otherLog(res Result, sealPath string, err error, checkpoint []byte) Result {
 	res.Say(Invalid, vf.T("invalid: the seal's checkpoint is not signed by the log key of the trust root in use, so the seal is likely another office's (or forged), or the trust root is not this office's: check --trust %s (%s)",
 		shellWord(Printable(vf.TrustFile)), err.Error()))
 	if vf.Online == nil {
 		return res
 	}
 	out := vf.Online.Ask(res, nil)
-	switch out.Outcome {
-	case Invalid:
+	// Cosigned by a witness of the trust root (not a note none of its keys signed), with this
+	// log's origin: not another office's.
+	origin, _, _ := strings.Cut(string(checkpoint), "\n")
+	own := origin != "" && origin == vf.V.LogOrigin() && !errors.As(err, new(*note.UnverifiedNoteError))
+	switch {
+	case out.Outcome == Invalid:
 		return out
-	case Valid, Retracted, Superseded:
+	case own && (out.Outcome == Valid || out.Outcome == Retracted || out.Outcome == Superseded):
+		out.Add(vf.T(" (the seal %s names this office's log but is not signed by its log key, so it is forged, or the trust root out of date, and was not checked: ask the office for the letter's seal again)", sealPath))
+	case own:
+		out.Add(vf.T(" (the seal %s names this office's log but is not signed by its log key, so it is forged, or the trust root out of date, and was not checked)", sealPath))
+	case out.Outcome == Valid || out.Outcome == Retracted || out.Outcome == Superseded:
 		out.Add(vf.T(" (the seal %s is not signed by this office's log key, so it is likely another office's and was not checked: ask the office for the letter's seal again)", sealPath))
 	default:
 		out.Add(vf.T(" (the seal %s is not signed by this office's log key, so it is likely another office's and was not checked)", sealPath))
