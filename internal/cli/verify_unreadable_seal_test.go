@@ -122,12 +122,12 @@ func TestVerifyOnlineBesideASealThatIsNoFile(t *testing.T) {
 	write(t, forged+".seal", otherSeal)
 	code, out, errs = verifyAt(t, o.url, "--lang", "en", "--trust", trust, forged)
 	if code != cli.ExitFailed || !strings.HasPrefix(out, "unknown: ") ||
-		!strings.HasSuffix(strings.TrimSpace(out), " (the seal "+forged+".seal is not signed by this office's log key, so it is likely another office's and was not checked)") {
+		!strings.HasSuffix(strings.TrimSpace(out), " (the seal "+forged+".seal is not signed by the log key of the trust root in use, so it is likely another office's, or the trust root is not this office's: check --trust "+trust+"; the seal was not checked)") {
 		t.Errorf("online, an unknown file beside a seal of another office: %d %q %q, want unknown, exit 1", code, out, errs)
 	}
 	// The registry cannot be reached: verification could not be done, the seal named.
 	if code, out, errs := verifyAt(t, down, "--lang", "en", "--trust", trust, linked); code != cli.ExitError || !strings.HasPrefix(out, "could not verify: ") ||
-		!strings.HasSuffix(strings.TrimSpace(out), " (the seal "+linked+".seal is not signed by this office's log key, so it is likely another office's and was not checked)") {
+		!strings.HasSuffix(strings.TrimSpace(out), " (the seal "+linked+".seal is not signed by the log key of the trust root in use, so it is likely another office's, or the trust root is not this office's: check --trust "+trust+"; the seal was not checked)") {
 		t.Errorf("online, registry unreachable, a seal of another office: %d %q %q, want could not verify", code, out, errs)
 	}
 }

@@ -257,9 +257,9 @@ var _ = table(func() Translations {
 			" (le sceau %s se réclame du journal de ce service mais n'est pas signé par la clé de ce journal : il est contrefait, ou la racine de confiance n'est pas à jour, et n'a donc pas été vérifié)",
 			" (الختم %s ينسب نفسه إلى سجل هذه الجهة لكنه غير موقّع بمفتاح هذا السجل، فهو مزوّر أو أن جذر الثقة غير محدَّث، ولم يُتحقَّق منه)",
 		},
-		" (the seal %s is not signed by this office's log key, so it is likely another office's and was not checked)": {
-			" (le sceau %s n'est pas signé par la clé du journal de ce service : il est sans doute celui d'un autre service et n'a donc pas été vérifié)",
-			" (الختم %s غير موقّع بمفتاح سجل هذه الجهة، فالأرجح أنه يعود إلى جهة أخرى، ولم يُتحقَّق منه)",
+		" (the seal %s is not signed by the log key of the trust root in use, so it is likely another office's, or the trust root is not this office's: check --trust %s; the seal was not checked)": {
+			" (le sceau %s n'est pas signé par la clé du journal de la racine de confiance utilisée : il est sans doute celui d'un autre service, ou la racine de confiance n'est pas celle de ce service : vérifiez --trust %s ; le sceau n'a pas été vérifié)",
+			" (الختم %s غير موقّع بمفتاح السجل الخاص بجذر الثقة المستخدم، فالأرجح أنه يعود إلى جهة أخرى، أو أن جذر الثقة ليس جذر هذه الجهة: تحقّق من --trust %s؛ ولم يُتحقَّق من الختم)",
 		},
 		"the one this run was shown before": {"celui que cette exécution a vu auparavant", "النقطة التي عُرضت على هذا التشغيل من قبل"},
 		// Online, a seal sound but for the file beside it whose checkpoint could not be

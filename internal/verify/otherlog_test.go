@@ -104,3 +104,41 @@ func TestForgedCheckpointOfThisLogOnlineIsNotAnotherOffices(t *testing.T) {
 		}
 	}
 }
+
+// unknownRegistry is a registry that knows no file.
+type unknownRegistry struct{ checkpointRecorder }
+
+func (u *unknownRegistry) Ask(res Result, _ []byte) Result {
+	res.Say(Unknown, Plain("unknown: no letter of this office has these exact bytes"))
+	return res
+}
+
+// TestSealOfAnotherLogOnlineStillNamesTheTrustRoot: online, a genuine letter beside its own
+// seal, verified with a trust root that is not its office's (the registry asked is that trust
+// root's, which does not know the file), was "unknown" with the line that the seal is likely
+// another office's, and no longer said to check --trust, as it did before 8936ed8 and still
+// does offline: the holder was sent after the seal, not the trust root they mistook. The line
+// of an answer that is no letter in force now says the trust root may not be this office's,
+// and to check --trust, in the reader's language (found by review of 8936ed8, sixty-first
+// session).
+func TestSealOfAnotherLogOnlineStillNamesTheTrustRoot(t *testing.T) {
+	dir := vectorFolder(t, map[string]string{"a.txt": "letter.txt", "a.txt.seal": "seals/valid.json"})
+	trust := filepath.Join(dir, "trust-other.json")
+	letter := filepath.Join(dir, "letters", "a.txt")
+	for _, c := range []struct{ lang, want string }{
+		{"en", "unknown: no letter of this office has these exact bytes (the seal " + letter + ".seal is not signed by the log key of the trust root in use, so it is likely another office's, or the trust root is not this office's: check --trust " + trust + "; the seal was not checked)"},
+		{"fr", " (le sceau " + letter + ".seal n'est pas signé par la clé du journal de la racine de confiance utilisée : il est sans doute celui d'un autre service, ou la racine de confiance n'est pas celle de ce service : vérifiez --trust " + trust + " ; le sceau n'a pas été vérifié)"},
+		{"ar", " (الختم " + letter + ".seal غير موقّع بمفتاح السجل الخاص بجذر الثقة المستخدم، فالأرجح أنه يعود إلى جهة أخرى، أو أن جذر الثقة ليس جذر هذه الجهة: تحقّق من --trust " + trust + "؛ ولم يُتحقَّق من الختم)"},
+	} {
+		cmd := Command("verify", func(*cobra.Command, *seal.TrustRoot, *Verifier) (Online, error) { return &unknownRegistry{}, nil })
+		var out, errs bytes.Buffer
+		cmd.SetArgs([]string{"--lang", c.lang, "--trust", trust, letter})
+		cmd.SetOut(&out)
+		cmd.SetErr(&errs)
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		cmd.Execute()
+		if got := strings.TrimSpace(out.String()); !strings.HasSuffix(got, c.want) {
+			t.Errorf("%s: printed %q %q, want ending %q", c.lang, got, errs.String(), c.want)
+		}
+	}
+}

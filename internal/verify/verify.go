@@ -443,7 +443,9 @@ func (vf *Verifier) otherLog(res Result, sealPath string, err error, checkpoint 
 	case out.Outcome == Valid || out.Outcome == Retracted || out.Outcome == Superseded:
 		out.Add(vf.T(" (the seal %s is not signed by this office's log key, so it is likely another office's and was not checked: ask the office for the letter's seal again)", sealPath))
 	default:
-		out.Add(vf.T(" (the seal %s is not signed by this office's log key, so it is likely another office's and was not checked)", sealPath))
+		// Not a letter in force: the trust root given may be the one that is not this
+		// office's (the registry asked is the trust root's), which the line says, as offline.
+		out.Add(vf.T(" (the seal %s is not signed by the log key of the trust root in use, so it is likely another office's, or the trust root is not this office's: check --trust %s; the seal was not checked)", sealPath, shellWord(Printable(vf.TrustFile))))
 	}
 	return out
 }
