@@ -142,3 +142,35 @@ func TestSealOfAnotherLogOnlineStillNamesTheTrustRoot(t *testing.T) {
 		}
 	}
 }
+
+// invalidRegistry is a registry whose answer does not verify under the trust root in use.
+type invalidRegistry struct{ checkpointRecorder }
+
+func (u *invalidRegistry) Ask(res Result, _ []byte) Result {
+	res.Say(Invalid, Plain("invalid: the registry's seal does not verify: verify seal: bad checkpoint: not signed by the log key"))
+	return res
+}
+
+// TestSealOfAnotherLogOnlineInvalidAnswerNamesTheTrustRoot: online, a genuine letter beside
+// its own seal, verified with another office's trust root and --url naming the letter's
+// registry, was "invalid: the registry's seal does not verify: … not signed by the log key",
+// printed as it was, where before 8936ed8 the line said the trust root may not be this
+// office's and to check --trust: the advice was lost for the one mistake the holder made. An
+// invalid answer now carries the seal's line with that advice, its outcome unchanged (found by
+// review of 8936ed8, sixty-first session).
+func TestSealOfAnotherLogOnlineInvalidAnswerNamesTheTrustRoot(t *testing.T) {
+	dir := vectorFolder(t, map[string]string{"a.txt": "letter.txt", "a.txt.seal": "seals/valid.json"})
+	trust := filepath.Join(dir, "trust-other.json")
+	letter := filepath.Join(dir, "letters", "a.txt")
+	cmd := Command("verify", func(*cobra.Command, *seal.TrustRoot, *Verifier) (Online, error) { return &invalidRegistry{}, nil })
+	var out, errs bytes.Buffer
+	cmd.SetArgs([]string{"--lang", "en", "--trust", trust, letter})
+	cmd.SetOut(&out)
+	cmd.SetErr(&errs)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	cmd.Execute()
+	want := "invalid: the registry's seal does not verify: verify seal: bad checkpoint: not signed by the log key (the seal " + letter + ".seal is not signed by the log key of the trust root in use, so it is likely another office's, or the trust root is not this office's: check --trust " + trust + "; the seal was not checked)"
+	if got := strings.TrimSpace(out.String()); got != want {
+		t.Errorf("printed %q %q, want %q", got, errs.String(), want)
+	}
+}

@@ -434,7 +434,7 @@ func (vf *Verifier) otherLog(res Result, sealPath string, err error, checkpoint 
 	origin, _, _ := strings.Cut(string(checkpoint), "\n")
 	own := origin != "" && origin == vf.V.LogOrigin() && !errors.As(err, new(*note.UnverifiedNoteError))
 	switch {
-	case out.Outcome == Invalid:
+	case out.Outcome == Invalid && own:
 		return out
 	case own && (out.Outcome == Valid || out.Outcome == Retracted || out.Outcome == Superseded):
 		out.Add(vf.T(" (the seal %s names this office's log but is not signed by its log key, so it is forged, or the trust root out of date, and was not checked: ask the office for the letter's seal again)", sealPath))
@@ -443,8 +443,9 @@ func (vf *Verifier) otherLog(res Result, sealPath string, err error, checkpoint 
 	case out.Outcome == Valid || out.Outcome == Retracted || out.Outcome == Superseded:
 		out.Add(vf.T(" (the seal %s is not signed by this office's log key, so it is likely another office's and was not checked: ask the office for the letter's seal again)", sealPath))
 	default:
-		// Not a letter in force: the trust root given may be the one that is not this
-		// office's (the registry asked is the trust root's), which the line says, as offline.
+		// Not a letter in force, or an invalid answer (the registry's seal not signed by the
+		// trust root's log key either, when --url names the letter's registry): the trust root
+		// given may be the one that is not this office's, which the line says, as offline.
 		out.Add(vf.T(" (the seal %s is not signed by the log key of the trust root in use, so it is likely another office's, or the trust root is not this office's: check --trust %s; the seal was not checked)", sealPath, shellWord(Printable(vf.TrustFile))))
 	}
 	return out
