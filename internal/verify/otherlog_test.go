@@ -56,18 +56,12 @@ func TestSealOfAnotherLogOnlineAsksTheRegistry(t *testing.T) {
 		{"ar", " (الختم " + letter + ".seal غير موقّع بمفتاح سجل هذه الجهة، فالأرجح أنه يعود إلى جهة أخرى، ولم يُتحقَّق منه: اطلب ختم الرسالة من الجهة مرة أخرى)"},
 	} {
 		rec := &checkpointRecorder{}
-		cmd := Command("verify", func(*cobra.Command, *seal.TrustRoot, *Verifier) (Online, error) { return rec, nil })
-		var out, errs bytes.Buffer
-		cmd.SetArgs([]string{"--lang", c.lang, "--trust", trust, letter})
-		cmd.SetOut(&out)
-		cmd.SetErr(&errs)
-		cmd.SilenceErrors, cmd.SilenceUsage = true, true
-		cmd.Execute()
+		out, errs := verifyAsking(rec, "--lang", c.lang, "--trust", trust, letter)
 		if rec.asked != 1 || len(rec.given) != 0 || rec.compared != 0 {
 			t.Errorf("%s: asked %d times, given %d checkpoints, %d compared; want asked once, with no checkpoint, none compared", c.lang, rec.asked, len(rec.given), rec.compared)
 		}
-		if got := strings.TrimSpace(out.String()); !strings.HasSuffix(got, c.want) || strings.Contains(got, "invalid") && c.lang == "en" {
-			t.Errorf("%s: printed %q %q, want the registry's answer ending %q", c.lang, got, errs.String(), c.want)
+		if got := strings.TrimSpace(out); !strings.HasSuffix(got, c.want) || strings.Contains(got, "invalid") && c.lang == "en" {
+			t.Errorf("%s: printed %q %q, want the registry's answer ending %q", c.lang, got, errs, c.want)
 		}
 	}
 }
@@ -89,18 +83,12 @@ func TestForgedCheckpointOfThisLogOnlineIsNotAnotherOffices(t *testing.T) {
 		{"ar", " (الختم " + letter + ".seal ينسب نفسه إلى سجل هذه الجهة لكنه غير موقّع بمفتاح هذا السجل، فهو مزوّر أو أن جذر الثقة غير محدَّث، ولم يُتحقَّق منه: اطلب ختم الرسالة من الجهة مرة أخرى)"},
 	} {
 		rec := &checkpointRecorder{}
-		cmd := Command("verify", func(*cobra.Command, *seal.TrustRoot, *Verifier) (Online, error) { return rec, nil })
-		var out, errs bytes.Buffer
-		cmd.SetArgs([]string{"--lang", c.lang, "--trust", trust, letter})
-		cmd.SetOut(&out)
-		cmd.SetErr(&errs)
-		cmd.SilenceErrors, cmd.SilenceUsage = true, true
-		cmd.Execute()
+		out, errs := verifyAsking(rec, "--lang", c.lang, "--trust", trust, letter)
 		if rec.asked != 1 || len(rec.given) != 0 || rec.compared != 0 {
 			t.Errorf("%s: asked %d times, given %d checkpoints, %d compared; want asked once, with no checkpoint, none compared", c.lang, rec.asked, len(rec.given), rec.compared)
 		}
-		if got := strings.TrimSpace(out.String()); !strings.HasSuffix(got, c.want) || strings.Contains(got, "another office") {
-			t.Errorf("%s: printed %q %q, want the registry's answer ending %q", c.lang, got, errs.String(), c.want)
+		if got := strings.TrimSpace(out); !strings.HasSuffix(got, c.want) || strings.Contains(got, "another office") {
+			t.Errorf("%s: printed %q %q, want the registry's answer ending %q", c.lang, got, errs, c.want)
 		}
 	}
 }
@@ -130,15 +118,9 @@ func TestSealOfAnotherLogOnlineStillNamesTheTrustRoot(t *testing.T) {
 		{"fr", " (le sceau " + letter + ".seal n'est pas signé par la clé du journal de la racine de confiance utilisée : il est sans doute celui d'un autre service, ou la racine de confiance n'est pas celle de ce service : vérifiez --trust " + trust + " ; le sceau n'a pas été vérifié)"},
 		{"ar", " (الختم " + letter + ".seal غير موقّع بمفتاح السجل الخاص بجذر الثقة المستخدم، فالأرجح أنه يعود إلى جهة أخرى، أو أن جذر الثقة ليس جذر هذه الجهة: تحقّق من --trust " + trust + "؛ ولم يُتحقَّق من الختم)"},
 	} {
-		cmd := Command("verify", func(*cobra.Command, *seal.TrustRoot, *Verifier) (Online, error) { return &unknownRegistry{}, nil })
-		var out, errs bytes.Buffer
-		cmd.SetArgs([]string{"--lang", c.lang, "--trust", trust, letter})
-		cmd.SetOut(&out)
-		cmd.SetErr(&errs)
-		cmd.SilenceErrors, cmd.SilenceUsage = true, true
-		cmd.Execute()
-		if got := strings.TrimSpace(out.String()); !strings.HasSuffix(got, c.want) {
-			t.Errorf("%s: printed %q %q, want ending %q", c.lang, got, errs.String(), c.want)
+		out, errs := verifyAsking(&unknownRegistry{}, "--lang", c.lang, "--trust", trust, letter)
+		if got := strings.TrimSpace(out); !strings.HasSuffix(got, c.want) {
+			t.Errorf("%s: printed %q %q, want ending %q", c.lang, got, errs, c.want)
 		}
 	}
 }
@@ -162,15 +144,22 @@ func TestSealOfAnotherLogOnlineInvalidAnswerNamesTheTrustRoot(t *testing.T) {
 	dir := vectorFolder(t, map[string]string{"a.txt": "letter.txt", "a.txt.seal": "seals/valid.json"})
 	trust := filepath.Join(dir, "trust-other.json")
 	letter := filepath.Join(dir, "letters", "a.txt")
-	cmd := Command("verify", func(*cobra.Command, *seal.TrustRoot, *Verifier) (Online, error) { return &invalidRegistry{}, nil })
+	out, errs := verifyAsking(&invalidRegistry{}, "--lang", "en", "--trust", trust, letter)
+	want := "invalid: the registry's seal does not verify: verify seal: bad checkpoint: not signed by the log key (the seal " + letter + ".seal is not signed by the log key of the trust root in use, so it is likely another office's, or the trust root is not this office's: check --trust " + trust + "; the seal was not checked)"
+	if got := strings.TrimSpace(out); got != want {
+		t.Errorf("printed %q %q, want %q", got, errs, want)
+	}
+}
+
+// verifyAsking runs the verify command with args, the registry asked being reg, and returns
+// what it printed on stdout and stderr.
+func verifyAsking(reg Online, args ...string) (stdout, stderr string) {
+	cmd := Command("verify", func(*cobra.Command, *seal.TrustRoot, *Verifier) (Online, error) { return reg, nil })
 	var out, errs bytes.Buffer
-	cmd.SetArgs([]string{"--lang", "en", "--trust", trust, letter})
+	cmd.SetArgs(args)
 	cmd.SetOut(&out)
 	cmd.SetErr(&errs)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
 	cmd.Execute()
-	want := "invalid: the registry's seal does not verify: verify seal: bad checkpoint: not signed by the log key (the seal " + letter + ".seal is not signed by the log key of the trust root in use, so it is likely another office's, or the trust root is not this office's: check --trust " + trust + "; the seal was not checked)"
-	if got := strings.TrimSpace(out.String()); got != want {
-		t.Errorf("printed %q %q, want %q", got, errs.String(), want)
-	}
+	return out.String(), errs.String()
 }

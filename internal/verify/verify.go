@@ -436,11 +436,11 @@ func (vf *Verifier) otherLog(res Result, sealPath string, err error, checkpoint 
 	switch {
 	case out.Outcome == Invalid && own:
 		return out
-	case own && (out.Outcome == Valid || out.Outcome == Retracted || out.Outcome == Superseded):
+	case own && inForce(out.Outcome):
 		out.Add(vf.T(" (the seal %s names this office's log but is not signed by its log key, so it is forged, or the trust root out of date, and was not checked: ask the office for the letter's seal again)", sealPath))
 	case own:
 		out.Add(vf.T(" (the seal %s names this office's log but is not signed by its log key, so it is forged, or the trust root out of date, and was not checked)", sealPath))
-	case out.Outcome == Valid || out.Outcome == Retracted || out.Outcome == Superseded:
+	case inForce(out.Outcome):
 		out.Add(vf.T(" (the seal %s is not signed by this office's log key, so it is likely another office's and was not checked: ask the office for the letter's seal again)", sealPath))
 	default:
 		// Not a letter in force, or an invalid answer (the registry's seal not signed by the
@@ -449,6 +449,12 @@ func (vf *Verifier) otherLog(res Result, sealPath string, err error, checkpoint 
 		out.Add(vf.T(" (the seal %s is not signed by the log key of the trust root in use, so it is likely another office's, or the trust root is not this office's: check --trust %s; the seal was not checked)", sealPath, shellWord(Printable(vf.TrustFile))))
 	}
 	return out
+}
+
+// inForce reports whether outcome is the registry's answer for a letter it released and
+// keeps (valid, retracted or superseded): the one for which the office can give its seal again.
+func inForce(outcome string) bool {
+	return outcome == Valid || outcome == Retracted || outcome == Superseded
 }
 
 // Outdated makes res the result of a file whose seal, or an entry the registry gave about it,
@@ -508,13 +514,13 @@ func (vf *Verifier) damagedAs(res Result, sealPath string, err error, what Text)
 		return out
 	}
 	switch {
-	case what.En != "" && (out.Outcome == Valid || out.Outcome == Retracted || out.Outcome == Superseded):
+	case what.En != "" && inForce(out.Outcome):
 		out.Add(vf.tWith(" (%s, so no seal was checked: ask the office for the letter's seal again)", what))
 	case what.En != "":
 		out.Add(vf.tWith(" (%s, so no seal was checked)", what))
 	case newer:
 		out.Add(vf.T(" (the seal %s is of a newer format than this chancery reads, so it was not checked: a newer version of chancery checks it)", sealPath))
-	case out.Outcome == Valid || out.Outcome == Retracted || out.Outcome == Superseded:
+	case inForce(out.Outcome):
 		out.Add(vf.T(" (the seal %s is damaged, so it was not checked: ask the office for the letter's seal again)", sealPath))
 	default:
 		out.Add(vf.T(" (the seal %s is damaged, so it was not checked)", sealPath))
