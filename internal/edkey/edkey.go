@@ -39,7 +39,8 @@ var stdlib = &voi.Options{Verify: &voi.VerifyOptions{
 	CofactorlessVerify: true,
 }}
 
-// Key is an Ed25519 public key, decoded. It is safe for concurrent use.
+// Key is an Ed25519 public key, decoded. It is safe for concurrent use. Only New makes a Key;
+// its zero value is not one (in FIPS 140 mode its Verify panics).
 type Key struct {
 	pub ed25519.PublicKey
 	// expanded is the key decoded, with its precomputed multiples; nil when pub does not

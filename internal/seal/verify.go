@@ -431,15 +431,16 @@ func (v *Verifier) keyEntry(le LoggedEntry, st *ReleaseStatement, cp *checkpoint
 		if err := checkAddedKey(e.Kind, opened.PublicKey); err != nil {
 			return nil, err
 		}
+		// Refuse a key no signature uses before spending its expansion or a signature check
+		// on it.
+		if !signedBy(st, opened.KeyID) {
+			return nil, fmt.Errorf("%w: key %s signed nothing in the release", ErrMalformed, opened.KeyID)
+		}
 		key, err := edkey.New(opened.PublicKey)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 		}
 		ks = &signerKey{KeyStatement: opened, key: key}
-		// Refuse a key no signature uses before spending a signature check on it.
-		if !signedBy(st, ks.KeyID) {
-			return nil, fmt.Errorf("%w: key %s signed nothing in the release", ErrMalformed, ks.KeyID)
-		}
 		// No outdated-trust-root here: a key entry precedes the release, whose office key the
 		// trust root knows, so a key entry by a key it does not know is untrusted.
 		if err := v.officeSigned(e.Envelope, le.Index); err != nil {
