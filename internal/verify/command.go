@@ -447,12 +447,13 @@ func (e *Exit) Translate(p *i18n.Printer) string { return e.local.Translate(p) }
 func Main(args []string, stdout, stderr io.Writer) int {
 	defer RoomierCollector()()
 	c := Command("chancery-verify", nil)
-	c.Long += `
-
-chancery-verify is the small verifier: the same checks, lines and exit statuses as 'chancery
-verify --offline', in a program that does not contain the registry's server. It checks seals
-against the trust root only, so --offline is required; 'chancery verify' also asks the
-registry about retractions since a seal, drafts and files without a seal.`
+	// Its own help, offline only: verify's speaks of the registry's answers online, which this
+	// program refuses to ask for (the lead's decision, sixty-second session).
+	c.Short = "Check letters against their seals and the office's trust root, offline"
+	c.Long = smallVerifierHelp
+	c.Use = "chancery-verify --offline FILE|DIR... [--seal SEAL] [--trust ROOT] [--json] [--max-age D]"
+	c.Flags().Lookup("offline").Usage = "required: check the seals against the trust root only (this program asks no registry)"
+	c.Flags().Lookup("max-age").Usage = "refuse a seal whose checkpoint the witness quorum cosigned longer ago than this, e.g. 720h (trust roots with witnesses)"
 	// Its own examples: every one with --offline, which it requires, and the trust root.
 	c.Example = `  chancery-verify --offline --trust trust.json TFN-2026-000123.pdf
   chancery-verify --offline --trust trust.json letters/
@@ -492,6 +493,52 @@ registry about retractions since a seal, drafts and files without a seal.`
 	}
 	return code
 }
+
+// smallVerifierHelp is chancery-verify's description: the checks of 'chancery verify
+// --offline', which are all it does.
+const smallVerifierHelp = `chancery-verify checks letters against their seals and the office's pinned trust root, on
+this computer alone. It asks no registry, and --offline, which says so, is required.
+It is the small verifier: the same checks, lines and exit statuses as 'chancery verify
+--offline', in a program that does not contain the registry's server.
+
+Each file is checked against its seal: FILE.seal beside it, or the one named with --seal (for
+a single file). The seal is checked against the trust root: the office's signature on the
+release statement, the signers' signatures, the log checkpoint's signature (and the witnesses'
+cosignatures the trust root requires) and the inclusion proof of the letter in that log. A
+valid letter is the one the office released, as it was released: whether it was retracted or
+superseded since is not checked, and the line says so; 'chancery verify', which asks the
+office's registry, checks it. A file without its seal could not be verified: it needs one.
+A file that is not its seal's letter (altered, or a seal of another file beside it), a seal
+that cannot be read as one (cut short, edited, a name FILE.seal that is no file to read), and
+a seal whose checkpoint the trust root's log key did not sign (likely another office's, or the
+trust root is not this office's: check --trust) make the file invalid.
+
+The trust root comes from --trust or CHANCERY_TRUST: the file the office publishes ('chancery
+trust export' writes it). --verbose prints its fingerprint (the SHA-256 of the file) on stderr:
+compare it with the one the office publishes (its letterhead, its web site). --max-age bounds
+how long ago the witnesses cosigned a seal's checkpoint (trust roots with witnesses).
+
+Folders are walked; .seal files are read beside their letters, not verified alone. A seal
+without its letter beside it (X.seal and no X: the letter renamed or moved) gets a warning line
+on stderr (with --json, the run's first object lists them in "seals_without_letter"), and the
+first letter of that folder without a seal names them, to give with --seal. A link in a folder
+is verified as the file it names; a link to anything but a file is refused.
+
+The seals of one run are compared with each other: two whose checkpoints have one tree size
+and different roots, both signed by the log key, prove that the log showed two histories (a
+split view). Every file whose seal has that size is invalid, and a file already printed before
+the second root was met is printed again, with the split view (with --json, an object with
+"revised": true, which replaces the one before). Nothing is kept between runs.
+
+Outcomes: valid, invalid; a file that could not be verified says why.
+Exit status: 0 every file is valid; 1 some file is not; 2 verification could not be done
+(usage, a file without its seal, I/O, a trust root older than the office's key). --json prints
+one JSON object per file, one per line, and another for a file printed again.
+
+The lines, and the error and hint when verification cannot be done, are printed in English,
+French or Arabic: --lang, else CHANCERY_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG, such
+as fr_FR.UTF-8). --json (its lines and its error object) and the exit statuses are the same in
+every language.`
 
 // wantsJSON reports whether c ran with --json.
 func wantsJSON(c *cobra.Command) bool {
