@@ -371,7 +371,13 @@ func (vf *verifier) online(res VerifyResult, st *client.Status, older *bool) Ver
 		// offline, and the API and the verify page answer "valid, content erased".
 		res.Outcome, res.Error = "error", "the letter's content was erased: the registry's answer comes without a seal"
 		// The state named in the reader's language, as the other lines name it.
-		const key = "could not verify: the office erased this letter's content; the registry answers %s but has no seal left to prove it (a seal kept beside the letter still verifies with --offline, which does not check retractions)"
+		key := "could not verify: the office erased this letter's content; the registry answers %s but has no seal left to prove it (a seal kept beside the letter still verifies with --offline, which does not check retractions)"
+		if res.SealBesideUnchecked() {
+			// The seal beside this file is another log's, damaged or another file's, and does
+			// not verify offline: the line does not send the holder to it (the lead's decision,
+			// sixty-second session); its own line follows.
+			key = "could not verify: the office erased this letter's content; the registry answers %s but has no seal left to prove it (the letter's own seal, where one was kept, still verifies with --offline, which does not check retractions)"
+		}
 		m := vf.T(key, st.Outcome)
 		m.Local = vf.T(key, vf.stateName(st.Outcome).Local).Local
 		res.Say("error", m)

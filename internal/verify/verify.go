@@ -91,7 +91,17 @@ type Result struct {
 	tree sealTree
 	// was, for a revised result, is the outcome printed before for the file.
 	was string
+	// besideUnchecked marks a file asked about online beside a seal that was not checked as
+	// its own (another log's, a damaged one, another file's): what the registry's answer
+	// says of "a seal kept beside the letter" is not said of that one (SealBesideUnchecked).
+	besideUnchecked bool
 }
+
+// SealBesideUnchecked reports whether r is a file asked about online as one without a seal
+// although a seal lies beside it that was not checked as its own: a seal of another log, a
+// damaged seal, or a seal of another file. A line that tells the holder a seal kept beside
+// the letter still verifies offline would speak of that seal, which does not.
+func (r *Result) SealBesideUnchecked() bool { return r.besideUnchecked }
 
 // Witness is a witness that cosigned the checkpoint a seal proves against.
 type Witness struct {
@@ -394,6 +404,7 @@ func (vf *Verifier) belowQuorum(res Result, sealPath string, err error) Result {
 // file's: an "invalid" would again judge the file by a file beside it, and hide that the
 // registry, which may know it, was not reached.
 func (vf *Verifier) notItsSeal(mismatch Result, sealPath string) Result {
+	mismatch.besideUnchecked = true
 	res := vf.Online.Ask(mismatch, nil)
 	switch res.Outcome {
 	case Unknown:
@@ -428,6 +439,7 @@ func (vf *Verifier) otherLog(res Result, sealPath string, err error, checkpoint 
 	if vf.Online == nil {
 		return res
 	}
+	res.besideUnchecked = true
 	out := vf.Online.Ask(res, nil)
 	// Cosigned by a witness of the trust root (not a note none of its keys signed), with this
 	// log's origin: not another office's.
@@ -506,6 +518,7 @@ func (vf *Verifier) damagedAs(res Result, sealPath string, err error, what Text)
 	if vf.Online == nil {
 		return res
 	}
+	res.besideUnchecked = true
 	out := vf.Online.Ask(res, nil)
 	switch out.Outcome {
 	case Unknown:
