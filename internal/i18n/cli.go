@@ -231,6 +231,10 @@ var _ = table(func() Translations {
 		"%s is not a file, so not a seal": {"%s n'est pas un fichier, donc pas un sceau", "%s ليس ملفًا، فليس ختمًا"},
 		"%s cannot be read: %s":           {"%s ne peut pas être lu : %s", "تتعذّر قراءة %s: %s"},
 		// Seals of a folder without their letter (the letter renamed or moved).
+		"%s: a seal file with no letter name": {
+			"%s : un fichier de sceau sans nom de lettre",
+			"%s: ملف ختم بلا اسم رسالة",
+		},
 		"%s: no letter named %s beside it (renamed or moved?)": {
 			"%s : aucune lettre nommée %s à côté (renommée ou déplacée ?)",
 			"%s: لا توجد بجانبه رسالة باسم %s (هل أُعيدت تسميتها أو نُقلت؟)",

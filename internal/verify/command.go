@@ -211,7 +211,14 @@ every language.`,
 			if !asJSON {
 				for _, o := range orphans {
 					letter := strings.TrimSuffix(filepath.Base(o), ".seal")
-					fmt.Fprintln(c.ErrOrStderr(), p.T("chancery: warning: %s", p.T("%s: no letter named %s beside it (renamed or moved?)", Printable(o), Printable(letter))))
+					line := p.T("%s: no letter named %s beside it (renamed or moved?)", Printable(o), Printable(letter))
+					if letter == "" {
+						// A file named only ".seal" names no letter: "no letter named  beside
+						// it" read oddly (review of 77b0f2a; the lead's decision, sixty-second
+						// session).
+						line = p.T("%s: a seal file with no letter name", Printable(o))
+					}
+					fmt.Fprintln(c.ErrOrStderr(), p.T("chancery: warning: %s", line))
 				}
 			}
 			results := vf.verifyFiles(files, prog)
