@@ -191,4 +191,28 @@ func TestVerifySealFromBeforeTheQuorum(t *testing.T) {
 	if code, out, errs := verifyAt(t, o.url, "--trust", witnessed, file); code != cli.ExitFailed || !strings.HasPrefix(out, "retracted: ") || strings.Contains(out, "seal refresh") {
 		t.Errorf("retracted, with the seal from before the quorum: %d %q %q", code, out, errs)
 	}
+
+	// Erased since: the registry's answer comes without a seal, and the line said "a seal kept
+	// beside the letter still verifies with --offline", of the seal from before the quorum,
+	// which offline is invalid (found by audit, sixty-second session). It says that seal does
+	// not verify offline either, in each language.
+	erased := filepath.Join(dir, "erased", ref+".pdf")
+	if err := errors.Join(os.Mkdir(filepath.Dir(erased), 0o755), os.WriteFile(erased, data, 0o644), os.WriteFile(erased+".seal", unrefreshed, 0o644)); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.reg.Erase(ctx, o.actors["root"], ref, "personal data"); err != nil {
+		t.Fatal(err)
+	}
+	for l, want := range map[string]string{
+		"en": "could not verify: the office erased this letter's content; the registry answers retracted but has no seal left to prove it (the seal beside it was made before the office had its witnesses, so it does not verify with --offline either)",
+		"fr": "(le sceau à côté d'elle date d'avant les témoins du bureau : il ne se vérifie pas non plus avec --offline)",
+		"ar": "(الختم الذي بجانبها صدر قبل أن يكون للمكتب شهوده، فلا يُتحقق منه بـ --offline أيضًا)",
+	} {
+		if code, out, errs := verifyAt(t, o.url, "--lang", l, "--trust", witnessed, erased); code != cli.ExitError || !strings.HasSuffix(strings.TrimSpace(out), want) {
+			t.Errorf("--lang %s, erased, with the seal from before the quorum: %d %q %q, want %q", l, code, out, errs, want)
+		}
+	}
+	if code, out, errs := verifyAt(t, o.url, "--offline", "--trust", witnessed, erased); code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") {
+		t.Errorf("offline, erased, with the seal from before the quorum: %d %q %q, want invalid", code, out, errs)
+	}
 }

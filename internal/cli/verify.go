@@ -378,6 +378,11 @@ func (vf *verifier) online(res VerifyResult, st *client.Status, older *bool) Ver
 			// sixty-second session); its own line follows.
 			key = "could not verify: the office erased this letter's content; the registry answers %s but has no seal left to prove it (the letter's own seal, where one was kept, still verifies with --offline, which does not check retractions)"
 		}
+		if res.SealBesideBelowQuorum() {
+			// The letter's own seal, made before the office's witness quorum: offline it is
+			// invalid too (found by audit, sixty-second session).
+			key = "could not verify: the office erased this letter's content; the registry answers %s but has no seal left to prove it (the seal beside it was made before the office had its witnesses, so it does not verify with --offline either)"
+		}
 		m := vf.T(key, st.Outcome)
 		m.Local = vf.T(key, vf.stateName(st.Outcome).Local).Local
 		res.Say("error", m)

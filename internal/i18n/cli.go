@@ -100,6 +100,10 @@ var _ = table(func() Translations {
 			"vérification impossible : le bureau a effacé le contenu de cette lettre ; le registre répond « %s » mais n'a plus de sceau pour le prouver (le sceau propre de la lettre, là où il a été gardé, se vérifie toujours avec --offline, qui ne vérifie pas les retraits)",
 			"تعذّر التحقق: محا المكتب مضمون هذه الرسالة؛ يجيب السجل «%s» لكن لم يبقَ لديه ختم يثبت ذلك (ختم الرسالة نفسها، حيثما حُفظ، لا يزال يُتحقق منه بـ --offline، الذي لا يتحقق من السحب)",
 		},
+		"could not verify: the office erased this letter's content; the registry answers %s but has no seal left to prove it (the seal beside it was made before the office had its witnesses, so it does not verify with --offline either)": {
+			"vérification impossible : le bureau a effacé le contenu de cette lettre ; le registre répond « %s » mais n'a plus de sceau pour le prouver (le sceau à côté d'elle date d'avant les témoins du bureau : il ne se vérifie pas non plus avec --offline)",
+			"تعذّر التحقق: محا المكتب مضمون هذه الرسالة؛ يجيب السجل «%s» لكن لم يبقَ لديه ختم يثبت ذلك (الختم الذي بجانبها صدر قبل أن يكون للمكتب شهوده، فلا يُتحقق منه بـ --offline أيضًا)",
+		},
 		"invalid: the registry's seal is malformed: %s": {
 			"invalide : le sceau fourni par le registre est mal formé : %s",
 			"غير صالحة: الختم الذي قدّمه السجل مشوَّه: %s",
