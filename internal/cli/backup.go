@@ -275,7 +275,10 @@ func backup(ctx context.Context, d *datadir.Dir, out string, progress io.Writer)
 	if err != nil {
 		return nil, fmt.Errorf("backup: the copy of the log does not verify: %w", err)
 	}
-	if err := checkSchema(ctx, checked, fmt.Sprintf("find out who changed it, and compare 'sqlite3 %s .schema' with a new office's", sqliteShellArg(filepath.Join(d.Path, store.SQLiteFile)))); err != nil {
+	// The copy checked, in the staging directory, is removed when it is refused: the office's
+	// database is named, the one to look at.
+	live := filepath.Join(d.Path, store.SQLiteFile)
+	if err := checkSchema(ctx, checked, live, fmt.Sprintf("find out who changed it, and compare 'sqlite3 %s .schema' with a new office's", sqliteShellArg(live))); err != nil {
 		return nil, interruptedBackup(ctx, fmt.Errorf("backup: %w", err))
 	}
 	if err := backupExtendsPublished(ctx, checked, d, published); err != nil {
@@ -658,12 +661,19 @@ func reconcileStaged(ctx context.Context, dir string) (stagedFacts, error) {
 }
 
 // checkSchema refuses a database in dir whose schema is not this build's
-// (store.CheckSQLiteSchema), with what to do.
-func checkSchema(ctx context.Context, dir, todo string) error {
-	if err := store.CheckSQLiteSchema(ctx, dir); err != nil {
+// (store.CheckSQLiteSchema), with what to do; the refusal calls it name, the database dir's
+// copy stands for.
+func checkSchema(ctx context.Context, dir, name, todo string) error {
+	if err := store.CheckSQLiteSchema(ctx, dir, name); err != nil {
 		return withHint(err, "the database was changed outside chancery (a trigger, view, table or index added, or one removed or altered): %s", todo)
 	}
 	return nil
+}
+
+// backupDatabase is how a refusal of the database of the backup file names it: restore
+// checks it in a staging directory, removed when it is refused.
+func backupDatabase(file string) string {
+	return store.SQLiteFile + " in " + file
 }
 
 // restoreResult is what 'chancery restore --json' prints.
@@ -1020,7 +1030,7 @@ func restore(ctx context.Context, file, dir string, published []byte, erased *er
 	if rep.Size != m.LogSize || rep.Root.String() != m.LogRoot {
 		return nil, withHint(fmt.Errorf("restore: the backup's manifest says %d entries with root %s, its log has %d with root %s", m.LogSize, m.LogRoot, rep.Size, rep.Root), "nothing was restored: restore another backup; this one's database is not the one its manifest was written for")
 	}
-	if err := checkSchema(ctx, stageDir, "restore another backup: this one was not made by 'chancery backup' from an office as chancery keeps it"); err != nil {
+	if err := checkSchema(ctx, stageDir, backupDatabase(file), "restore another backup: this one was not made by 'chancery backup' from an office as chancery keeps it"); err != nil {
 		return nil, interrupted(ctx, fmt.Errorf("restore: the backup's database: %w", err))
 	}
 	// The letters in progress (migration 44's table) are made again from the letters and

@@ -153,6 +153,12 @@ func TestRestoreRefusesAForeignSchema(t *testing.T) {
 			if code != 2 || !strings.Contains(stderr, "schema") || !strings.Contains(stderr, "hint:") {
 				t.Fatalf("restore of a backup with a %s of its own: status %d, want 2 with a hint\n%s%s", c.name, code, stdout, stderr)
 			}
+			// The refusals named the copy they checked, in a staging directory they had
+			// removed (found by audit, sixty-first session): they name the database it
+			// stands for, the backup's and the office's.
+			if want := "restore: the backup's database: store: chancery.db in " + crafted + ": its schema is not the one this build makes"; !strings.Contains(stderr, want) || strings.Contains(stderr, ".restore-") {
+				t.Errorf("restore of a backup with a %s of its own:\n%s\nwant %q…, no staging directory", c.name, stderr, want)
+			}
 			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 				t.Errorf("the refused restore left %d files", len(ents))
 			}
@@ -160,6 +166,9 @@ func TestRestoreRefusesAForeignSchema(t *testing.T) {
 			code, stdout, stderr = run("backup", "--data", work, "--out", filepath.Join(tmp, "again-"+strings.ReplaceAll(c.name, " ", "-")+".tar"))
 			if code != 2 || !strings.Contains(stderr, "schema") {
 				t.Fatalf("backup of a database with a %s of its own: status %d, want 2\n%s%s", c.name, code, stdout, stderr)
+			}
+			if want := "backup: store: " + filepath.Join(work, store.SQLiteFile) + ": its schema is not the one this build makes"; !strings.Contains(stderr, want) || strings.Contains(stderr, ".chancery-backup-") {
+				t.Errorf("backup of a database with a %s of its own:\n%s\nwant %q…, no staging directory", c.name, stderr, want)
 			}
 		})
 	}

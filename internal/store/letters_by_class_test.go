@@ -30,7 +30,7 @@ func TestLettersByClassReachesAStoreAt44(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.CheckSQLiteSchema(ctx, dir); err != nil {
+	if err := store.CheckSQLiteSchema(ctx, dir, ""); err != nil {
 		t.Errorf("a store at 44 without letters_by_class, opened again: %v", err)
 	}
 }

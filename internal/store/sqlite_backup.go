@@ -102,24 +102,31 @@ var ErrForeignSchema = errors.New("its schema is not the one this build makes")
 // its own (one that puts an admin's old token back whenever it is replaced), a view in place
 // of a table, or lack the triggers that keep the audit trail append-only, none of which the
 // log's verification sees.
-func CheckSQLiteSchema(ctx context.Context, dir string) error {
+//
+// The errors call the database name, the one dir's stands for: dir is often a copy made to be
+// checked (a backup's staging directory, removed when the check fails), which means nothing
+// to the operator; "" names dir's database.
+func CheckSQLiteSchema(ctx context.Context, dir, name string) error {
 	want, err := newSQLiteSchema(ctx)
 	if err != nil {
 		return fmt.Errorf("store: schema of a new store: %w", err)
 	}
 	path := filepath.Join(dir, SQLiteFile)
+	if name == "" {
+		name = path
+	}
 	got, err := sqliteSchemaOf(ctx, path)
 	if err != nil {
-		return fmt.Errorf("store: schema of %s: %w", path, err)
+		return fmt.Errorf("store: schema of %s: %w", name, err)
 	}
 	for k := range got {
 		if !want[k] {
-			return fmt.Errorf("store: %s: %w: %s %s is not one of them", path, ErrForeignSchema, k.kind, k.name)
+			return fmt.Errorf("store: %s: %w: %s %s is not one of them", name, ErrForeignSchema, k.kind, k.name)
 		}
 	}
 	for k := range want {
 		if !got[k] {
-			return fmt.Errorf("store: %s: %w: %s %s is missing or altered", path, ErrForeignSchema, k.kind, k.name)
+			return fmt.Errorf("store: %s: %w: %s %s is missing or altered", name, ErrForeignSchema, k.kind, k.name)
 		}
 	}
 	return nil
