@@ -1041,7 +1041,7 @@ func restore(ctx context.Context, file, dir string, published []byte, erased *er
 		return nil, interrupted(ctx, withHint(fmt.Errorf("restore: the backup's database: %w", err), "restore another backup: this one's database does not hold together"))
 	}
 	fmt.Fprintln(progress, "checking the integrity of the backup's database")
-	if err := store.CheckSQLiteIntegrity(ctx, stageDir); err != nil {
+	if err := store.CheckSQLiteIntegrity(ctx, stageDir, backupDatabase(file)); err != nil {
 		return nil, interrupted(ctx, withHint(fmt.Errorf("restore: the backup's database: %w", err), "restore another backup: this one's database does not hold together"))
 	}
 	// In place, the directory's published record applies: the backup's log is checked

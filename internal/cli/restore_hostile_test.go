@@ -204,6 +204,11 @@ func TestRestoreRefusesADamagedIndex(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "damaged") {
 		t.Fatalf("restore of a database whose index does not match its table: status %d, want 2\n%s%s", code, stdout, stderr)
 	}
+	// It named the copy it checked, in a staging directory it had removed (found by audit,
+	// sixty-second session): it names the backup's database.
+	if want := "restore: the backup's database: store: chancery.db in " + crafted + " is damaged: "; !strings.Contains(stderr, want) || strings.Contains(stderr, ".restore-") {
+		t.Errorf("restore of a database whose index does not match its table:\n%s\nwant %q…, no staging directory", stderr, want)
+	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 		t.Errorf("the refused restore left %d files", len(ents))
 	}

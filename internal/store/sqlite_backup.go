@@ -134,34 +134,38 @@ func CheckSQLiteSchema(ctx context.Context, dir, name string) error {
 
 // CheckSQLiteIntegrity runs SQLite's integrity check on the store in dir: every page and
 // every index entry against its table. A damaged or crafted index can answer a lookup (a
-// token's hash) with another row than the table holds.
-func CheckSQLiteIntegrity(ctx context.Context, dir string) error {
+// token's hash) with another row than the table holds. The errors call the database name,
+// as CheckSQLiteSchema's do; "" names dir's.
+func CheckSQLiteIntegrity(ctx context.Context, dir, name string) error {
 	path := filepath.Join(dir, SQLiteFile)
+	if name == "" {
+		name = path
+	}
 	db, err := openQueryOnly(path)
 	if err != nil {
-		return fmt.Errorf("store: open %s: %w", path, err)
+		return fmt.Errorf("store: open %s: %w", name, err)
 	}
 	defer db.Close()
 	rows, err := db.QueryContext(ctx, "PRAGMA integrity_check(10)")
 	if err != nil {
-		return fmt.Errorf("store: integrity check of %s: %w", path, err)
+		return fmt.Errorf("store: integrity check of %s: %w", name, err)
 	}
 	defer rows.Close()
 	var problems []string
 	for rows.Next() {
 		var s string
 		if err := rows.Scan(&s); err != nil {
-			return fmt.Errorf("store: integrity check of %s: %w", path, err)
+			return fmt.Errorf("store: integrity check of %s: %w", name, err)
 		}
 		if s != "ok" {
 			problems = append(problems, s)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: integrity check of %s: %w", path, err)
+		return fmt.Errorf("store: integrity check of %s: %w", name, err)
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("store: %s is damaged: %s", path, strings.Join(problems, "; "))
+		return fmt.Errorf("store: %s is damaged: %s", name, strings.Join(problems, "; "))
 	}
 	return nil
 }
