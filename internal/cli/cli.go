@@ -113,6 +113,14 @@ func unmadeDirHint(err error, dir string) error {
 	if serr != nil {
 		return nil
 	}
+	// A relative dir's parent is named by its path from the working directory, where the
+	// hint's commands (ls -ld) run; but dots alone (init --data office, run in /var/lib) said
+	// "cannot make it in .", or "..": that directory is named by its absolute path instead.
+	if strings.Trim(parent, "."+string(filepath.Separator)) == "" {
+		if abs, aerr := filepath.Abs(parent); aerr == nil {
+			parent = abs
+		}
+	}
 	euid := os.Geteuid()
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != euid && errors.Is(pe.Err, syscall.EACCES) {
 		me := currentUser()

@@ -562,6 +562,47 @@ func TestDataDirUnderAnUnwritableParentHintsAtIt(t *testing.T) {
 	}
 }
 
+// TestRelativeDataDirUnderAnUnwritableParentNamesIt: a relative --data that does not exist
+// ('chancery init --data office', run in root's /var/lib) got the hint that the user "cannot
+// make it in ., which belongs to root", the parent named "." (restore's the same, its
+// staging directory ./.office.restore-N), and ".." for --data ../office (sixty-first
+// session's not-fixed list, the lead's decision): the working directory is named by its
+// absolute path.
+func TestRelativeDataDirUnderAnUnwritableParentNamesIt(t *testing.T) {
+	name, base, bin := asNobody(t, "running chancery as a user who cannot write a directory of root's needs root")
+	backup := filepath.Join(base, "backup.tar")
+	src := filepath.Join(t.TempDir(), "office")
+	if code, out, errs := run("init", "--data", src, "--office", "Unmade Office", "--prefix", "UNM", "--url", "https://unmade.example", "--no-pdf-ca"); code != 0 {
+		t.Fatalf("init: status %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := run("backup", "--data", src, "--out", backup); code != 0 {
+		t.Fatalf("backup: status %d\n%s%s", code, out, errs)
+	}
+	sub := filepath.Join(base, "sub")
+	if err := errors.Join(os.Chmod(backup, 0o644), os.Mkdir(sub, 0o755)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		wd, dir string
+		args    []string
+	}{
+		{base, "office", []string{"init", "--data", "office", "--office", "Unmade Office", "--prefix", "UNM", "--url", "https://unmade.example", "--no-pdf-ca"}},
+		{base, "office", []string{"serve", "--data", "office", "--listen", "127.0.0.1:0"}},
+		{base, "witness", []string{"witness", "add-log", "--data", "witness", "--origin", "log.unmade.example", "--key", "log.unmade.example+12345678+AQ=="}},
+		{base, "witness", []string{"witness", "key", "--data", "witness", "--name", "witness.unmade.example"}},
+		{base, "witness", []string{"witness", "serve", "--data", "witness", "--name", "witness.unmade.example", "--listen", "127.0.0.1:0"}},
+		{base, "restored", []string{"restore", backup, "--data", "restored"}},
+		{sub, "../office", []string{"init", "--data", "../office", "--office", "Unmade Office", "--prefix", "UNM", "--url", "https://unmade.example", "--no-pdf-ca"}},
+		{sub, "../restored", []string{"restore", backup, "--data", "../restored"}},
+	} {
+		stderr, err := runAsNobodyIn(c.wd, bin, base, c.args...)
+		want := "chancery: hint: " + c.dir + " does not exist, and the user running chancery (" + name + ", uid 65534) cannot make it in " + base + ", which belongs to root (uid 0)"
+		if err == nil || !strings.Contains(stderr.String(), want) {
+			t.Errorf("chancery %s, run in root's %s: %v\n%s\nwant the hint %q…", strings.Join(c.args, " "), c.wd, err, stderr, want)
+		}
+	}
+}
+
 // nobodysOfficeAndWitness makes an office (DIR/office) and a witness's directory
 // (DIR/witness, its name witness.DOMAIN) under dir, and gives everything under dir, but not dir
 // itself, to uid 65534, the user asNobody's tests run chancery as.
@@ -714,8 +755,14 @@ func asNobody(t *testing.T, why string) (name, base, bin string) {
 // runAsNobody runs bin (asNobody's copy of chancery) with args as nobody, its home base, and
 // returns what it printed on its standard error.
 func runAsNobody(bin, base string, args ...string) (*bytes.Buffer, error) {
+	return runAsNobodyIn("", bin, base, args...)
+}
+
+// runAsNobodyIn is runAsNobody in the working directory wd ("": this process's).
+func runAsNobodyIn(wd, bin, base string, args ...string) (*bytes.Buffer, error) {
 	const uid = 65534 // nobody
 	cmd := exec.Command(bin, args...)
+	cmd.Dir = wd
 	cmd.Env = []string{"HOME=" + base, "PATH=/usr/bin:/bin"}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid}}
 	var stderr bytes.Buffer
