@@ -1229,10 +1229,10 @@ func restore(ctx context.Context, file, dir string, published []byte, erased *er
 // /var/lib/private, whose directory an operator may have moved aside).
 func existingTarget(dir string) error {
 	fi, err := os.Stat(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		to, _ := os.Readlink(dir)
-		return withHint(fmt.Errorf("restore: %s is a link to %s, which does not exist", dir, to),
-			"create the directory it links to (mkdir -m 0700), or pass --data with that directory's name")
+	if what, todo, ok := danglingLink(dir); ok {
+		// Named as init names it: where the link leads from the working directory, not
+		// from the link's, and at the end of a chain of links.
+		return withHint(fmt.Errorf("restore: %s", what), "%s", todo)
 	}
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)

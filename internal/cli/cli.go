@@ -80,12 +80,16 @@ func unwritableHint(err error, dir string) error {
 // its directory. Another user's parent is named with its owner, and the command that makes
 // the directory for this one, as ownedFileHint names a file's; a parent of this user's is
 // checked as unwritableHint's directory is. A directory above it that this user cannot
-// enter, where mkdir is refused whether or not dir is there, gets closedDirHint's hint. Nil
-// for another error.
+// enter, where mkdir is refused whether or not dir is there, gets closedDirHint's hint; dir a
+// link to a directory that does not exist, danglingLinkHint's. Nil for another error.
 func unmadeDirHint(err error, dir string) error {
 	// A link to a directory under one this user cannot enter, which mkdir finds there
 	// ("file exists") and cannot make: the closed directory is named.
 	if h := closedLinkHint(err, dir); h != nil {
+		return h
+	}
+	// A link to a directory that does not exist: the link and where it leads are named.
+	if h := danglingLinkHint(err, dir); h != nil {
 		return h
 	}
 	// dir under a directory this user cannot enter, whatever the refusal (restore's is a
@@ -255,6 +259,74 @@ func closedLinkHint(err error, dir string) error {
 		target = filepath.Join(filepath.Dir(dir), target)
 	}
 	return closedDirHintAs(err, target, fmt.Sprintf("%s (a link to %s)", dir, target))
+}
+
+// danglingLinkHint is the hint for err, the failure to make (or open) dir, a data directory
+// that is a link to a directory that does not exist (an operator's link made before its
+// target; systemd's StateDirectory= makes the target first): mkdir finds the link ("file
+// exists") and makes nothing where it leads. It names the link and its target, to make or
+// to give as --data. Chancery does not make the target itself: a link into the wrong place
+// would then be followed without a word. Nil when dir is no such link.
+func danglingLinkHint(err error, dir string) error {
+	var h *hinted
+	if errors.As(err, &h) {
+		return nil // restore's, which says so itself
+	}
+	what, todo, ok := danglingLink(dir)
+	if !ok {
+		return nil
+	}
+	return withHint(err, "%s: %s", what, todo)
+}
+
+// danglingLink says what dir is when it is a link to a directory that does not exist ("DIR
+// is a link to TARGET, which does not exist"), and what to do (danglingLinkHint).
+func danglingLink(dir string) (what, todo string, ok bool) {
+	target, hops, ok := missingLinkTarget(dir)
+	if !ok {
+		return "", "", false
+	}
+	leads := "a link to"
+	if hops > 1 {
+		leads = "a link that leads to"
+	}
+	return fmt.Sprintf("%s is %s %s, which does not exist", dir, leads, target),
+		fmt.Sprintf("make %s first, or give --data %s", target, shellArg(target)), true
+}
+
+// missingLinkTarget follows dir, a link, and the links it leads to, to the path that does
+// not exist where a directory was looked for, and says how many links led there. Not ok when
+// dir is no link, leads to something, or to nowhere it can tell (a loop, a path through a
+// file, a directory this user cannot enter).
+func missingLinkTarget(dir string) (target string, hops int, ok bool) {
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		return "", 0, false
+	}
+	p := dir
+	for hops = 0; hops <= 40; hops++ { // Linux follows at most 40 links in a path
+		fi, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) && hops > 0 {
+			return p, hops, true
+		}
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return "", 0, false
+		}
+		to, err := os.Readlink(p)
+		if err != nil {
+			return "", 0, false
+		}
+		if !filepath.IsAbs(to) {
+			// Relative to the directory holding the link, itself maybe reached by links
+			// (where a lexical "../" would be wrong).
+			at, err := filepath.EvalSymlinks(filepath.Dir(p))
+			if err != nil {
+				return "", 0, false
+			}
+			to = filepath.Join(at, to)
+		}
+		p = to
+	}
+	return "", 0, false
 }
 
 // ownedFileHint is the hint for err, the refusal (EACCES) to open the file at path, whose

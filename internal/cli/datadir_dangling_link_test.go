@@ -1,0 +1,75 @@
+package cli_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDataDirLinkToNothingHintsAtItsTarget: a --data that is a link to a directory that does
+// not exist yet (an operator's link made before its target) made init, and serve, which
+// inits, fail "init: create data directory: mkdir LINK: file exists" with no hint, even as
+// root with every directory writable (sixty-first session's not-fixed list, the lead's
+// decision); witness key --name, add-log and serve the same ("mkdir LINK: file exists").
+// Each names the link and its missing target, to make first or to give as --data, and
+// makes nothing where the link leads. Restore, which said so already, named the target as
+// the link holds it: a relative one from the link's directory, not the working one.
+func TestDataDirLinkToNothingHintsAtItsTarget(t *testing.T) {
+	tmp := t.TempDir()
+	_, backup := closedBackup(t, tmp)
+	base := filepath.Join(tmp, "base")
+	t.Chdir(t.TempDir())
+	// An absolute link, a relative one in another directory than the working one (its
+	// target is named from here), and a link to that link.
+	abs, rel, chain := filepath.Join(base, "abs"), filepath.Join("links", "rel"), "chain"
+	absTo, relTo := filepath.Join(base, "missing", "office"), filepath.Join("targets", "office")
+	if err := errors.Join(os.MkdirAll(base, 0o755), os.Mkdir("links", 0o755), os.Symlink(absTo, abs),
+		os.Symlink(filepath.Join("..", "targets", "office"), rel), os.Symlink(rel, chain)); err != nil {
+		t.Fatal(err)
+	}
+	initArgs := func(dir string) []string {
+		return []string{"init", "--data", dir, "--office", "Linked Office", "--prefix", "LNK", "--url", "https://linked.example", "--no-pdf-ca"}
+	}
+	for _, c := range []struct {
+		link, to, leads string
+		args            []string
+	}{
+		{abs, absTo, "a link to", initArgs(abs)},
+		{rel, relTo, "a link to", initArgs(rel)},
+		{chain, relTo, "a link that leads to", initArgs(chain)},
+		{abs, absTo, "a link to", []string{"serve", "--data", abs, "--listen", "127.0.0.1:0"}},
+		{rel, relTo, "a link to", []string{"witness", "key", "--data", rel, "--name", "witness.linked.example"}},
+		{rel, relTo, "a link to", []string{"witness", "add-log", "--data", rel, "--origin", "log.linked.example", "--key", "log.linked.example+12345678+AQ=="}},
+		{chain, relTo, "a link that leads to", []string{"witness", "serve", "--data", chain, "--name", "witness.linked.example", "--listen", "127.0.0.1:0"}},
+		{rel, relTo, "a link to", []string{"restore", backup, "--data", rel}},
+		{chain, relTo, "a link that leads to", []string{"restore", backup, "--data", chain}},
+	} {
+		code, stdout, stderr := run(c.args...)
+		what := c.link + " is " + c.leads + " " + c.to + ", which does not exist"
+		todo := "make " + c.to + " first, or give --data " + c.to
+		if code != 2 || !strings.Contains(stderr, what) || !strings.Contains(stderr, "chancery: hint: ") || !strings.Contains(stderr, todo) {
+			t.Errorf("chancery %s: status %d\n%s%s\nwant status 2 saying %q, with the hint %q", strings.Join(c.args, " "), code, stdout, stderr, what, todo)
+		}
+		if strings.Count(stderr, what) > 1 {
+			t.Errorf("chancery %s says %q twice:\n%s", strings.Join(c.args, " "), what, stderr)
+		}
+		for _, p := range []string{filepath.Dir(absTo), filepath.Dir(relTo)} {
+			if _, err := os.Lstat(p); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("chancery %s made %s, where a link leads: %v", strings.Join(c.args, " "), p, err)
+			}
+		}
+	}
+	// The hint followed: the target made, init through the link runs; the target given as
+	// --data, init runs.
+	if err := os.MkdirAll(relTo, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := run(initArgs(chain)...); code != 0 {
+		t.Errorf("init --data %s once %s was made: status %d\n%s%s", chain, relTo, code, stdout, stderr)
+	}
+	if code, stdout, stderr := run(initArgs(absTo)...); code != 0 {
+		t.Errorf("init --data %s: status %d\n%s%s", absTo, code, stdout, stderr)
+	}
+}
