@@ -92,6 +92,9 @@ func unmadeDirHint(err error, dir string) error {
 	if h := danglingLinkHint(err, dir); h != nil {
 		return h
 	}
+	if h := notDirHint(err, dir); h != nil {
+		return h
+	}
 	// dir under a directory this user cannot enter, whatever the refusal (restore's is a
 	// stat of dir): that one is named.
 	if _, lerr := os.Lstat(dir); errors.Is(lerr, fs.ErrPermission) {
@@ -277,6 +280,30 @@ func danglingLinkHint(err error, dir string) error {
 		return nil
 	}
 	return withHint(err, "%s: %s", what, todo)
+}
+
+// notDirHint is the hint for err, a failure to make dir, the data directory a command was
+// given, or to open a file in it, when dir is there but no directory: a file, or a link to
+// one, which mkdir finds there ("mkdir DIR: not a directory") and opening a file in it
+// refuses ("open DIR/chancery.json: not a directory"). Nil otherwise, and for an err that
+// has its hint.
+func notDirHint(err error, dir string) error {
+	var h *hinted
+	if err == nil || errors.As(err, &h) {
+		return nil
+	}
+	fi, serr := os.Stat(dir)
+	if serr != nil || fi.IsDir() {
+		return nil
+	}
+	what := "is not a directory"
+	if fi.Mode().IsRegular() {
+		what = "is a file, not a directory"
+	}
+	if li, lerr := os.Lstat(dir); lerr == nil && li.Mode()&fs.ModeSymlink != 0 {
+		what = "is a link to " + strings.TrimPrefix(what, "is ")
+	}
+	return withHint(err, "%s %s: give --data a data directory, or the name of a new one", dir, what)
 }
 
 // danglingLink says what dir is when it is a link to a directory that does not exist ("DIR
@@ -646,6 +673,9 @@ func openDir(path string) (*datadir.Dir, error) {
 	d, err := datadir.Open(path)
 	if errors.Is(err, datadir.ErrNotInitialized) {
 		return nil, withHint(err, "run 'chancery init --data %s' first, or pass --data", shellArg(path))
+	}
+	if h := notDirHint(err, path); h != nil {
+		return nil, h
 	}
 	if h := otherUsersReadFile(err, path); h != nil {
 		return nil, h

@@ -73,3 +73,34 @@ func TestDataDirLinkToNothingHintsAtItsTarget(t *testing.T) {
 		t.Errorf("init --data %s: status %d\n%s%s", absTo, code, stdout, stderr)
 	}
 }
+
+// TestDataDirThatIsAFileHintsAtIt: a --data that is a file, or a link to one (a path mistyped,
+// a backup named where its directory goes), failed bare: "init: create data directory: mkdir
+// FILE: not a directory", "read settings: open FILE/chancery.json: not a directory" (log
+// verify, backup, serve), "witness: read key: open FILE/witness.key: not a directory"
+// (found by audit, sixty-second session, live, beside the link to nothing; restore alone had
+// a hint). Each says what FILE is, and to give a data directory.
+func TestDataDirThatIsAFileHintsAtIt(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if err := errors.Join(os.WriteFile("office.tar", []byte("not a directory"), 0o600), os.Symlink("office.tar", "linked")); err != nil {
+		t.Fatal(err)
+	}
+	for dir, what := range map[string]string{"office.tar": "office.tar is a file, not a directory", "linked": "linked is a link to a file, not a directory"} {
+		for _, args := range [][]string{
+			{"init", "--data", dir, "--office", "Filed Office", "--prefix", "FIL", "--url", "https://filed.example", "--no-pdf-ca"},
+			{"serve", "--data", dir, "--listen", "127.0.0.1:0"},
+			{"log", "verify", "--data", dir},
+			{"backup", "--data", dir, "--out", "backup.tar"},
+			{"witness", "key", "--data", dir, "--name", "witness.filed.example"},
+			{"witness", "key", "--data", dir},
+			{"witness", "add-log", "--data", dir, "--origin", "log.filed.example", "--key", "log.filed.example+12345678+AQ=="},
+			{"witness", "serve", "--data", dir, "--name", "witness.filed.example", "--listen", "127.0.0.1:0"},
+		} {
+			code, stdout, stderr := run(args...)
+			want := "chancery: hint: " + what + ": give --data a data directory, or the name of a new one"
+			if code != 2 || !strings.Contains(stderr, want) {
+				t.Errorf("chancery %s: status %d\n%s%s\nwant status 2 and the hint %q", strings.Join(args, " "), code, stdout, stderr, want)
+			}
+		}
+	}
+}

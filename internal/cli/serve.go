@@ -273,6 +273,9 @@ func serve(c *cobra.Command, path, listen, base string, demo bool, opts server.C
 		// A key in a token that does not open (a wrong PIN, the token absent), or a key or
 		// settings file of another user's, gets the hint every other command that opens the
 		// directory gives (openDir).
+		if h := notDirHint(err, path); h != nil {
+			return h
+		}
 		if h := otherUsersReadFile(err, path); h != nil {
 			return h
 		}

@@ -253,6 +253,9 @@ there is none yet, so that the key can be published before the witness first run
 				return nil
 			}
 			vkey, err := witness.ReadVerifierKey(g.data)
+			if h := notDirHint(err, g.data); h != nil {
+				return h
+			}
 			if h := otherUsersReadFile(err, g.data); h != nil {
 				return h
 			}
