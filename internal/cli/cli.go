@@ -285,14 +285,18 @@ func danglingLinkHint(err error, dir string) error {
 // notDirHint is the hint for err, a failure to make dir, the data directory a command was
 // given, or to open a file in it, when dir is there but no directory: a file, or a link to
 // one, which mkdir finds there ("mkdir DIR: not a directory") and opening a file in it
-// refuses ("open DIR/chancery.json: not a directory"). Nil otherwise, and for an err that
-// has its hint.
+// refuses ("open DIR/chancery.json: not a directory"); or a link in a loop, which leads to
+// nothing ("mkdir DIR: file exists", "too many levels of symbolic links"). Nil otherwise,
+// and for an err that has its hint.
 func notDirHint(err error, dir string) error {
 	var h *hinted
 	if err == nil || errors.As(err, &h) {
 		return nil
 	}
 	fi, serr := os.Stat(dir)
+	if errors.Is(serr, syscall.ELOOP) {
+		return withHint(err, "%s goes round a loop of links (one that leads back to itself, or through others), and reaches no directory: give --data a data directory, or the name of a new one", dir)
+	}
 	if serr != nil || fi.IsDir() {
 		return nil
 	}

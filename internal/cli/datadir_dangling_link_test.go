@@ -104,3 +104,37 @@ func TestDataDirThatIsAFileHintsAtIt(t *testing.T) {
 		}
 	}
 }
+
+// TestDataDirThatIsALinkInALoopHintsAtIt: a --data that is a link in a loop (to itself, or
+// through another link back to itself) failed bare: "init: create data directory: mkdir
+// LINK: file exists", "read settings: open LINK/chancery.json: too many levels of symbolic
+// links", "restore: stat LINK: too many levels of symbolic links" (found by audit,
+// sixty-second session, live, beside the link to nothing). Each says so, and to give a data
+// directory.
+func TestDataDirThatIsALinkInALoopHintsAtIt(t *testing.T) {
+	tmp := t.TempDir()
+	_, backup := closedBackup(t, tmp)
+	t.Chdir(t.TempDir())
+	if err := errors.Join(os.Symlink("self", "self"), os.Symlink("there", "here"), os.Symlink("here", "there")); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"self", "here"} {
+		for _, args := range [][]string{
+			{"init", "--data", dir, "--office", "Looped Office", "--prefix", "LOO", "--url", "https://looped.example", "--no-pdf-ca"},
+			{"serve", "--data", dir, "--listen", "127.0.0.1:0"},
+			{"log", "verify", "--data", dir},
+			{"backup", "--data", dir, "--out", "backup.tar"},
+			{"restore", backup, "--data", dir},
+			{"witness", "key", "--data", dir, "--name", "witness.looped.example"},
+			{"witness", "key", "--data", dir},
+			{"witness", "add-log", "--data", dir, "--origin", "log.looped.example", "--key", "log.looped.example+12345678+AQ=="},
+			{"witness", "serve", "--data", dir, "--name", "witness.looped.example", "--listen", "127.0.0.1:0"},
+		} {
+			code, stdout, stderr := run(args...)
+			want := "chancery: hint: " + dir + " goes round a loop of links"
+			if code != 2 || !strings.Contains(stderr, want) || !strings.Contains(stderr, "give --data a data directory") {
+				t.Errorf("chancery %s: status %d\n%s%s\nwant status 2 and the hint %q…", strings.Join(args, " "), code, stdout, stderr, want)
+			}
+		}
+	}
+}
