@@ -34,7 +34,8 @@ const (
 // pdfcpu removes annotations, form fields and attachments, but has no flattening; and its
 // removals work from the annotations it recognised while validating, where this walks each
 // page's /Annots as a viewer does. settle also removes every embedded file:
-// the EmbeddedFiles name tree (and a portfolio's Collection, by pdfcpu), each file
+// every name tree of the catalog but the named destinations (EmbeddedFiles, hidden page
+// Templates, AP, …; a portfolio's Collection goes by pdfcpu), each file
 // specification's embedded streams (/EF, /RF), every associated-files array (/AF), every
 // page thumbnail (/Thumb), applications' private data (/PieceInfo) and XMP metadata
 // (/Metadata, where Adobe's applications keep a JPEG thumbnail of the page, xmp:Thumbnails,
@@ -66,7 +67,19 @@ func settle(ctx *model.Context) error {
 		return err
 	}
 	if names, err := ctx.DereferenceDict(root["Names"]); err == nil && names != nil {
-		names.Delete("EmbeddedFiles")
+		// Of the name trees, only the named destinations stay, which the links kept may lead
+		// to. The others name what no page draws: hidden page templates (Templates: a page
+		// with its own content, outside the page tree, which Acrobat's "Page Templates" shows
+		// and adds to the document), appearance streams (AP), slideshows' pictures
+		// (AlternatePresentations), media clips (Renditions), web capture's content (IDS,
+		// URLS), the pages' names (Pages, for scripts), and the files and scripts settle
+		// removes anyway (EmbeddedFiles, JavaScript): the marks are drawn on the pages
+		// only, so a copy would carry what these name unmarked.
+		for k := range names {
+			if k != "Dests" {
+				names.Delete(k)
+			}
+		}
 	}
 	eachDict(ctx, dropFiles)
 	return nil
