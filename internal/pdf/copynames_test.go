@@ -45,23 +45,14 @@ func TestCopiesCarryNoHiddenTemplatePages(t *testing.T) {
 		t.Fatal("the upload holds no template: the test proves nothing")
 	}
 	for _, c := range copiesOf(t, src) {
+		for _, leak := range []string{"UNMARKED TEMPLATE", "UNMARKED APPEARANCE"} {
+			if streamsHold(t, c.doc, leak) {
+				t.Errorf("%s: carries content no page draws, unmarked: %q", c.name, leak)
+			}
+		}
 		ctx, err := api.ReadContext(bytes.NewReader(c.doc), model.NewDefaultConfiguration())
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
-		}
-		for _, e := range ctx.Table {
-			if e == nil || e.Free {
-				continue
-			}
-			sd, ok := e.Object.(types.StreamDict)
-			if !ok || sd.Decode() != nil {
-				continue
-			}
-			for _, leak := range []string{"UNMARKED TEMPLATE", "UNMARKED APPEARANCE"} {
-				if bytes.Contains(sd.Content, []byte(leak)) {
-					t.Errorf("%s: carries content no page draws, unmarked: %q", c.name, leak)
-				}
-			}
 		}
 		root, err := ctx.Catalog()
 		if err != nil {
@@ -80,4 +71,53 @@ func TestCopiesCarryNoHiddenTemplatePages(t *testing.T) {
 			t.Errorf("%s: the named destination the link leads to is gone", c.name)
 		}
 	}
+}
+
+// TestCopiesCarryNoPagesOutsideTheTree: a page object outside the page tree, which a named
+// destination, the catalog's destinations or an outline item leads to, left with every draft
+// copy, preview and release, its content unmarked (found by audit, sixty-second session): no
+// viewer shows it and the marks are drawn on the pages of the tree only, but any tool takes
+// its content out. Such a page keeps nothing to draw; the letter's own page keeps its text.
+func TestCopiesCarryNoPagesOutsideTheTree(t *testing.T) {
+	st := func(s string) string { return pdftest.Stream(fmt.Sprintf("<< /Length %d >>", len(s)), []byte(s)) }
+	for name, catalog := range map[string]string{
+		"named destination":   "<< /Type /Catalog /Pages 2 0 R /Names << /Dests << /Names [(x) [6 0 R /Fit]] >> >> >>",
+		"catalog destination": "<< /Type /Catalog /Pages 2 0 R /Dests << /x [6 0 R /Fit] >> >>",
+		"outline item":        "<< /Type /Catalog /Pages 2 0 R /Outlines 8 0 R >>",
+	} {
+		src := pdftest.Build(catalog, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+			"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+			"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+			st("BT /F1 14 Tf 72 720 Td (SHOWN: Sir, the brigade moves.) Tj ET"),
+			"<< /Type /Page /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 7 0 R >>",
+			st("BT /F1 14 Tf 72 720 Td (UNMARKED HIDDEN PAGE: the brigade moves north on 3 March.) Tj ET"),
+			"<< /Type /Outlines /First 9 0 R /Last 9 0 R /Count 1 >>",
+			"<< /Title (Annex) /Parent 8 0 R /Dest [6 0 R /Fit] >>")
+		for _, c := range copiesOf(t, src) {
+			if !streamsHold(t, c.doc, "SHOWN: Sir") {
+				t.Errorf("%s, %s: the letter's page lost its text", name, c.name)
+			}
+			if streamsHold(t, c.doc, "UNMARKED HIDDEN PAGE") {
+				t.Errorf("%s, %s: carries the content of a page outside the page tree, unmarked", name, c.name)
+			}
+		}
+	}
+}
+
+// streamsHold reports whether a stream of doc, decoded, holds s.
+func streamsHold(t *testing.T, doc []byte, s string) bool {
+	t.Helper()
+	ctx, err := api.ReadContext(bytes.NewReader(doc), model.NewDefaultConfiguration())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ctx.Table {
+		if e == nil || e.Free {
+			continue
+		}
+		if sd, ok := e.Object.(types.StreamDict); ok && sd.Decode() == nil && bytes.Contains(sd.Content, []byte(s)) {
+			return true
+		}
+	}
+	return false
 }

@@ -42,10 +42,14 @@ const (
 // and free-text descriptions), wherever they are: a copy must not carry, unmarked, files or
 // pictures the pages do not show. And it removes what a viewer would run (dropActions).
 func settle(ctx *model.Context) error {
+	inTree := map[int]bool{}
 	for i := 1; i <= ctx.PageCount; i++ {
-		page, _, inh, err := ctx.PageDict(i, false)
+		page, ref, inh, err := ctx.PageDict(i, false)
 		if err != nil {
 			return fmt.Errorf("page %d: %w", i, err)
+		}
+		if ref != nil {
+			inTree[ref.ObjectNumber.Value()] = true
 		}
 		if err := flattenAnnots(ctx, page, inh); err != nil {
 			return fmt.Errorf("page %d annotations: %w", i, err)
@@ -82,7 +86,33 @@ func settle(ctx *model.Context) error {
 		}
 	}
 	eachDict(ctx, dropFiles)
+	emptyPagesOutside(ctx, inTree)
 	return nil
+}
+
+// emptyPagesOutside takes the content, resources and annotations off every page object that
+// is not one of the document's pages (whose object numbers are inTree): a page a destination
+// or an outline item leads to, or a page template, outside the page tree. No viewer shows such
+// a page, and the marks are drawn on the pages of the tree only, but it left with every copy,
+// its content unmarked, for any tool to take out (or, for a template, Acrobat to add).
+func emptyPagesOutside(ctx *model.Context, inTree map[int]bool) {
+	for nr, e := range ctx.Table {
+		if e == nil || e.Free || inTree[nr] {
+			continue
+		}
+		eachDictIn(e.Object, 0, func(d types.Dict) bool {
+			t := d.NameEntry("Type")
+			if t != nil && *t == "Pages" {
+				return false // a page tree node's kids are pages of the tree
+			}
+			if t != nil && (*t == "Page" || *t == "Template") {
+				for _, k := range []string{"Contents", "Resources", "Annots", "Group", "B", "AA"} {
+					d.Delete(k)
+				}
+			}
+			return true
+		})
+	}
 }
 
 // dropFiles deletes a dictionary's embedded-file and associated-file entries, a page's
