@@ -132,9 +132,11 @@ var _ = table(func() Translations {
 		"This file is that draft with changes appended to it, which may hide its DRAFT marks.": {
 			"Ce fichier est ce projet auquel des modifications ont été ajoutées, qui peuvent en cacher les marques PROJET.",
 			"هذا الملف هو تلك المسودة وقد أُلحقت بها تعديلات قد تخفي علامات المسودة."},
-		"This is a <strong>draft</strong> of %s. It was never released: it commits the office to nothing.": {
-			"Ceci est un <strong>projet</strong> de %s. Il n'a jamais été émis : il n'engage en rien le service.",
-			"هذه <strong>مسودة</strong> لدى %s، لم تصدر قط، ولا تُلزم الجهة بشيء."},
+		// Said of the file only: a draft's file or copy may hold the text of a version the
+		// office released since, which does commit it.
+		"This file is a <strong>draft</strong> of %s, not a letter the office released: the file commits the office to nothing.": {
+			"Ce fichier est un <strong>projet</strong> de %s, et non une lettre émise par le service : ce fichier n'engage en rien le service.",
+			"هذا الملف <strong>مسودة</strong> لدى %s، وليس رسالة أصدرتها الجهة: هذا الملف لا يُلزم الجهة بشيء."},
 		"%s has no released letter with this reference. It may be altered, forged, or from another office.": {
 			"%s n'a émis aucune lettre portant cette référence. Elle est peut-être altérée, falsifiée, ou d'un autre service.",
 			"لا توجد لدى %s رسالة صادرة بهذا الرقم المرجعي. وقد تكون محرَّفة أو مزوّرة أو صادرة عن جهة أخرى."},
