@@ -19,13 +19,14 @@ import (
 // byte).
 type Burned struct {
 	Banner string // drawn diagonally across the picture
-	Line   string // drawn along its foot, on a light band
+	Line   string // drawn along its foot, under the banner again, on a light band
 }
 
-// burn returns src, flattened on white, with b's banner across it and b's line at its foot,
-// in the marks' red. The text is drawn with a bitmap font of ASCII letters (any other
-// character is drawn as "?", a dash as "-"): the copy's exact words are in the marks drawn
-// over the page; these are what a picture taken out of the copy still says.
+// burn returns src, flattened on white, with b's banner across it and, at its foot, the
+// banner again above b's line, in the marks' red. The text is drawn with a bitmap font of
+// ASCII letters (any other character is drawn as "?", a dash as "-"): the copy's exact words
+// are in the marks drawn over the page; these are what a picture taken out of the copy still
+// says.
 func (b Burned) burn(src image.Image) *image.RGBA {
 	r := src.Bounds()
 	dst := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
@@ -44,11 +45,15 @@ func (b Burned) burn(src image.Image) *image.RGBA {
 	s := 0.85 * math.Hypot(w, h) / tw
 	place(dst, banner, s, angle, w/2, h/2, tw, th)
 
-	line := textImage(b.Line, color.NRGBA{R: 170, G: 20, B: 20, A: 255})
-	lw, lh := float64(line.Bounds().Dx()), float64(line.Bounds().Dy())
-	s = math.Min(0.96*w/lw, 0.03*h/lh)
-	band := image.Rect(0, int(h-2.2*lh*s), r.Dx(), r.Dy())
+	// The band says the banner too, above the line: OCR does not read the diagonal, and a
+	// picture taken out of a copy must still read as a draft copy's (identify's DRAFT mark).
+	red := color.NRGBA{R: 170, G: 20, B: 20, A: 255}
+	top, line := textImage(b.Banner, red), textImage(b.Line, red)
+	bw, lw, lh := float64(top.Bounds().Dx()), float64(line.Bounds().Dx()), float64(line.Bounds().Dy())
+	s = math.Min(0.96*w/math.Max(bw, lw), 0.03*h/lh)
+	band := image.Rect(0, int(h-3.4*lh*s), r.Dx(), r.Dy())
 	xdraw.Draw(dst, band, image.NewUniform(color.NRGBA{R: 255, G: 240, B: 240, A: 230}), image.Point{}, xdraw.Over)
+	place(dst, top, s, 0, w/2, h-2.3*lh*s, bw, lh)
 	place(dst, line, s, 0, w/2, h-1.1*lh*s, lw, lh)
 	return dst
 }
