@@ -215,4 +215,32 @@ func TestVerifySealFromBeforeTheQuorum(t *testing.T) {
 	if code, out, errs := verifyAt(t, o.url, "--offline", "--trust", witnessed, erased); code != cli.ExitFailed || !strings.HasPrefix(out, "invalid: ") {
 		t.Errorf("offline, erased, with the seal from before the quorum: %d %q %q, want invalid", code, out, errs)
 	}
+
+	// Erased but not withdrawn: 'chancery seal refresh' proves that seal against a checkpoint
+	// the witnesses cosigned (it refuses only a withdrawn letter's), offline it verifies then,
+	// and for an erased letter it is the one proof left; the line said only that it does not
+	// verify offline either (found by review of 4a1e9ed, sixty-second session). It names the
+	// refresh, in each language, and the command runs as printed.
+	otherFile := filepath.Join(dir, "other", other+".pdf")
+	if err := o.reg.Erase(ctx, o.actors["root"], other, "personal data"); err != nil {
+		t.Fatal(err)
+	}
+	args := otherFile + ".seal --trust " + witnessed
+	for l, want := range map[string]string{
+		"en": "could not verify: the office erased this letter's content; the registry answers valid but has no seal left to prove it (the seal beside it was made before the office had its witnesses, so it does not verify with --offline until 'chancery seal refresh " + args + "' proves it against a checkpoint they cosigned)",
+		"fr": "(le sceau à côté d'elle date d'avant les témoins du bureau : il ne se vérifie avec --offline qu'une fois que « chancery seal refresh " + args + " » l'a prouvé sur un point de contrôle qu'ils ont cosigné)",
+		"ar": "(الختم الذي بجانبها صدر قبل أن يكون للمكتب شهوده، فلا يُتحقق منه بـ --offline حتى يُثبته الأمر 'chancery seal refresh " + args + "' مقابل نقطة تحقق وقّعوها)",
+	} {
+		if code, out, errs := verifyAt(t, o.url, "--lang", l, "--trust", witnessed, otherFile); code != cli.ExitError || !strings.HasSuffix(strings.TrimSpace(out), want) {
+			t.Errorf("--lang %s, erased but valid, with the seal from before the quorum: %d %q %q, want %q", l, code, out, errs, want)
+		}
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := cli.Main(strings.Fields("seal refresh "+args), &stdout, &stderr); code != cli.ExitOK {
+		t.Errorf("chancery seal refresh %s, as verify printed it for an erased letter: exit %d, %s%s", args, code, stdout.String(), stderr.String())
+	}
+	if code, out, errs := verifyAt(t, o.url, "--offline", "--trust", witnessed, otherFile); code != cli.ExitOK || !strings.HasPrefix(out, "valid: "+other) {
+		t.Errorf("offline, erased, after the printed seal refresh: %d %q %q, want valid", code, out, errs)
+	}
 }

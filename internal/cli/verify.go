@@ -382,6 +382,17 @@ func (vf *verifier) online(res VerifyResult, st *client.Status, older *bool) Ver
 			// The letter's own seal, made before the office's witness quorum: offline it is
 			// invalid too (found by audit, sixty-second session).
 			key = "could not verify: the office erased this letter's content; the registry answers %s but has no seal left to prove it (the seal beside it was made before the office had its witnesses, so it does not verify with --offline either)"
+			if st.Outcome == registry.Valid {
+				// Erased but not withdrawn: 'chancery seal refresh' proves that seal against a
+				// checkpoint the witnesses cosigned (it refuses only a withdrawn letter's), and
+				// offline it verifies then; for an erased letter that seal is the one proof left
+				// (found by review of 4a1e9ed, sixty-second session).
+				const refresh = "could not verify: the office erased this letter's content; the registry answers %s but has no seal left to prove it (the seal beside it was made before the office had its witnesses, so it does not verify with --offline until 'chancery seal refresh %s' proves it against a checkpoint they cosigned)"
+				m := vf.T(refresh, st.Outcome, res.SealBesideRefreshArgs())
+				m.Local = vf.T(refresh, vf.stateName(st.Outcome).Local, res.SealBesideRefreshArgs()).Local
+				res.Say("error", m)
+				return res
+			}
 		}
 		m := vf.T(key, st.Outcome)
 		m.Local = vf.T(key, vf.stateName(st.Outcome).Local).Local

@@ -104,6 +104,10 @@ var _ = table(func() Translations {
 			"vérification impossible : le bureau a effacé le contenu de cette lettre ; le registre répond « %s » mais n'a plus de sceau pour le prouver (le sceau à côté d'elle date d'avant les témoins du bureau : il ne se vérifie pas non plus avec --offline)",
 			"تعذّر التحقق: محا المكتب مضمون هذه الرسالة؛ يجيب السجل «%s» لكن لم يبقَ لديه ختم يثبت ذلك (الختم الذي بجانبها صدر قبل أن يكون للمكتب شهوده، فلا يُتحقق منه بـ --offline أيضًا)",
 		},
+		"could not verify: the office erased this letter's content; the registry answers %s but has no seal left to prove it (the seal beside it was made before the office had its witnesses, so it does not verify with --offline until 'chancery seal refresh %s' proves it against a checkpoint they cosigned)": {
+			"vérification impossible : le bureau a effacé le contenu de cette lettre ; le registre répond « %s » mais n'a plus de sceau pour le prouver (le sceau à côté d'elle date d'avant les témoins du bureau : il ne se vérifie avec --offline qu'une fois que « chancery seal refresh %s » l'a prouvé sur un point de contrôle qu'ils ont cosigné)",
+			"تعذّر التحقق: محا المكتب مضمون هذه الرسالة؛ يجيب السجل «%s» لكن لم يبقَ لديه ختم يثبت ذلك (الختم الذي بجانبها صدر قبل أن يكون للمكتب شهوده، فلا يُتحقق منه بـ --offline حتى يُثبته الأمر 'chancery seal refresh %s' مقابل نقطة تحقق وقّعوها)",
+		},
 		"invalid: the registry's seal is malformed: %s": {
 			"invalide : le sceau fourni par le registre est mal formé : %s",
 			"غير صالحة: الختم الذي قدّمه السجل مشوَّه: %s",

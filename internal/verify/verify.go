@@ -95,15 +95,22 @@ type Result struct {
 	// its own (another log's, a damaged one, another file's): what the registry's answer
 	// says of "a seal kept beside the letter" is not said of that one (SealBesideUnchecked).
 	besideUnchecked bool
-	// besideBelowQuorum marks a file asked about online beside its own seal, sound but for the
-	// witness quorum, which does not verify offline either (SealBesideBelowQuorum).
-	besideBelowQuorum bool
+	// besideBelowQuorum, for a file asked about online beside its own seal sound but for the
+	// witness quorum, which does not verify offline either (SealBesideBelowQuorum), is what
+	// the 'chancery seal refresh' that mends that seal takes (refreshArgs); empty otherwise.
+	besideBelowQuorum string
 }
 
 // SealBesideBelowQuorum reports whether r is a file asked about online beside a seal sound
 // but for the trust root's witness quorum (a seal made before the office had its witnesses):
 // offline it does not verify either, until 'chancery seal refresh' proves it again.
-func (r *Result) SealBesideBelowQuorum() bool { return r.besideBelowQuorum }
+func (r *Result) SealBesideBelowQuorum() bool { return r.besideBelowQuorum != "" }
+
+// SealBesideRefreshArgs is, for a file beside a seal sound but for the witness quorum
+// (SealBesideBelowQuorum), what the 'chancery seal refresh' that proves that seal against a
+// checkpoint the witnesses cosigned takes: the seal, and the --trust and --url this run was
+// given, each one word of a command line. Empty for any other file.
+func (r *Result) SealBesideRefreshArgs() string { return r.besideBelowQuorum }
 
 // SealBesideUnchecked reports whether r is a file asked about online as one without a seal
 // although a seal lies beside it that was not checked as its own: a seal of another log, a
@@ -393,7 +400,7 @@ func (vf *Verifier) belowQuorum(res Result, sealPath string, err error) Result {
 		res.Say(Invalid, vf.T("invalid: %s", err.Error()).Plus(vf.T(" (a seal made before the office had its witnesses: online, 'chancery seal refresh %s' proves it against a checkpoint they cosigned)", vf.refreshArgs(sealPath))))
 		return res
 	}
-	res.besideBelowQuorum = true
+	res.besideBelowQuorum = vf.refreshArgs(sealPath)
 	res = vf.Online.Ask(res, nil)
 	if res.Outcome == Valid { // a withdrawn letter's seal is not refreshed
 		res.Say(res.Outcome, res.local.Plus(vf.T(" (the seal beside it predates the witness quorum: 'chancery seal refresh %s' proves it against a checkpoint the witnesses cosigned)", vf.refreshArgs(sealPath))))
