@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -79,6 +80,10 @@ func TestSealOfALetterUnderAnotherCase(t *testing.T) {
 	for name, vec := range map[string]string{
 		"trust.json": "trust.json", "letters/Letter.txt": "letter.txt", "letters/letter.txt.seal": "seals/valid.json",
 		"letters/moved.txt.seal": "seals/valid.json",
+		// A seal whose letter's name leads, in another case, to the seal letter.txt.seal: a
+		// seal is no letter, as letter.txt.seal.seal beside it is not (found by review of
+		// 42c226b, sixty-second session: it was neither warned of nor listed).
+		"letters/Letter.txt.SEAL.seal": "seals/valid.json",
 	} {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -92,14 +97,15 @@ func TestSealOfALetterUnderAnotherCase(t *testing.T) {
 	if code != ExitOK || !strings.HasPrefix(out, "valid: ") {
 		t.Errorf("Letter.txt beside letter.txt.seal: exit %d %q %q, want valid", code, out, errs)
 	}
-	if want := "chancery: warning: letters/moved.txt.seal: no letter named moved.txt beside it (renamed or moved?)\n"; errs != want {
-		t.Errorf("stderr %q, want only the seal without any letter warned of: %q", errs, want)
+	if want := "chancery: warning: letters/Letter.txt.SEAL.seal: no letter named Letter.txt.SEAL beside it (renamed or moved?)\n" +
+		"chancery: warning: letters/moved.txt.seal: no letter named moved.txt beside it (renamed or moved?)\n"; errs != want {
+		t.Errorf("stderr %q, want only the seals without any letter warned of: %q", errs, want)
 	}
 	code, out, errs = runIn(t, dir, "--offline", "--json", "--trust", "trust.json", "letters")
 	var r Result
 	if err := json.Unmarshal([]byte(out), &r); err != nil || code != ExitOK || errs != "" ||
-		len(r.SealsWithoutLetter) != 1 || r.SealsWithoutLetter[0] != "letters/moved.txt.seal" {
-		t.Errorf("--json: exit %d %q %q (%v), want seals_without_letter [letters/moved.txt.seal]", code, out, errs, err)
+		!slices.Equal(r.SealsWithoutLetter, []string{"letters/Letter.txt.SEAL.seal", "letters/moved.txt.seal"}) {
+		t.Errorf("--json: exit %d %q %q (%v), want seals_without_letter [letters/Letter.txt.SEAL.seal letters/moved.txt.seal]", code, out, errs, err)
 	}
 }
 

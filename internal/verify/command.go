@@ -300,9 +300,19 @@ func collectFiles(args []string) ([]string, map[string]string, []string, error) 
 		if len(unmatched) > 0 {
 			letters := slices.Clone(out[before:])
 			slices.Sort(letters)
+			var folded map[string]bool // the letters' names in lower case, made once needed
 			for _, s := range unmatched {
 				letter := strings.TrimSuffix(s, ".seal")
-				if _, found := slices.BinarySearch(letters, letter); !found && !underAnotherCase(letter) {
+				if _, found := slices.BinarySearch(letters, letter); found {
+					continue
+				}
+				if folded == nil {
+					folded = make(map[string]bool, len(letters))
+					for _, l := range letters {
+						folded[strings.ToLower(l)] = true
+					}
+				}
+				if !folded[strings.ToLower(letter)] || !underAnotherCase(letter) {
 					orphans = append(orphans, s)
 				}
 			}
@@ -321,14 +331,13 @@ func collectFiles(args []string) ([]string, map[string]string, []string, error) 
 // case-insensitive file system (macOS's default, Windows) Letter.pdf beside letter.pdf.seal
 // is verified with that seal, which open finds by the other case, and was yet warned of as a
 // seal without its letter, the listing's names being matched byte for byte (review of
-// 77b0f2a; the lead's decision, sixty-second session). One lstat of a seal found without its
-// letter, never on a valid letter's path. A directory of that name is no letter, nor is a seal
-// (X.seal.seal beside X.seal stays warned of, as the review kept it): the walk took both out of
-// the listing's letters, and a case-sensitive file system finds them by the same name.
+// 77b0f2a; the lead's decision, sixty-second session). It is asked only of a seal whose
+// letter's name is, in another case, one of the folder's letters (collectFiles), never on a
+// valid letter's path: one lstat tells whether the file system finds that letter by the
+// seal's name. Only a letter of the listing counts: the name may lead, on such a file
+// system, to a seal (X.Seal.seal beside the seal X.seal, kept warned of as X.seal.seal is) or
+// to a directory, which are no letters (found by review of 42c226b, sixty-second session).
 func underAnotherCase(letter string) bool {
-	if strings.HasSuffix(letter, ".seal") {
-		return false
-	}
 	fi, err := os.Lstat(letter)
 	return err == nil && !fi.IsDir()
 }
