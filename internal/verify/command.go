@@ -533,7 +533,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 const smallVerifierHelp = `chancery-verify checks letters against their seals and the office's pinned trust root, on
 this computer alone. It asks no registry, and --offline, which says so, is required.
 It is the small verifier: the same checks, lines and exit statuses as 'chancery verify
---offline', in a program that does not contain the registry's server.
+--offline', in a program that does not contain the registry's server, except one: 'chancery
+verify --offline' also reads the log checkpoint 'chancery verify' keeps on this computer
+(CHANCERY_STATE_DIR) and finds a seal of a split view it proves; chancery-verify neither keeps
+nor reads one.
 
 Each file is checked against its seal: FILE.seal beside it, or the one named with --seal (for
 a single file). The seal is checked against the trust root: the office's signature on the
