@@ -321,8 +321,43 @@ func danglingLink(dir string) (what, todo string, ok bool) {
 	if hops > 1 {
 		leads = "a link that leads to"
 	}
-	return fmt.Sprintf("%s is %s %s, which does not exist", dir, leads, target),
-		fmt.Sprintf("make %s first, or give --data %s", target, shellArg(target)), true
+	what = fmt.Sprintf("%s is %s %s, which does not exist", dir, leads, target)
+	// The service's user, who cannot make the target where it goes (under root's /srv or
+	// /var/lib): made by root as "make TARGET first" said, it was root's, and init or restore
+	// through the link then failed "chmod LINK: operation not permitted", with no hint. The
+	// directory is made for that user, as unmadeDirHint says.
+	if euid := os.Geteuid(); euid != 0 {
+		if parent := existingParent(target); parent != "" && unwritableDir(parent) {
+			me := currentUser()
+			return what, fmt.Sprintf("the user running chancery (%s, uid %d) cannot make it in %s: make it for that user with 'sudo install -d -m 700 -o %s %s', or pass --data a directory it can write",
+				me, euid, parent, me, shellArg(target)), true
+		}
+	}
+	return what, fmt.Sprintf("make %s first, or give --data %s", target, shellArg(target)), true
+}
+
+// existingParent is the nearest directory above path that is there, named by its absolute
+// path when it is the working directory or one above it (as unmadeDirHint names it); "" if
+// none can be looked at.
+func existingParent(path string) string {
+	for p := filepath.Dir(path); ; p = filepath.Dir(p) {
+		if fi, err := os.Stat(p); err == nil {
+			if !fi.IsDir() {
+				return ""
+			}
+			if strings.Trim(p, "."+string(filepath.Separator)) == "" {
+				if abs, err := filepath.Abs(p); err == nil {
+					p = abs
+				}
+			}
+			return p
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return ""
+		}
+		if p == filepath.Dir(p) {
+			return ""
+		}
+	}
 }
 
 // missingLinkTarget follows dir, a link, and the links it leads to, to the path that does

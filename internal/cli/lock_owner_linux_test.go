@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -558,6 +559,63 @@ func TestDataDirUnderAnUnwritableParentHintsAtIt(t *testing.T) {
 		want := "chancery: hint: the user running chancery (" + name + ", uid 65534) cannot reach " + dir + ": " + closed + ", which belongs to root (uid 0), does not let it in"
 		if err == nil || !strings.Contains(stderr.String(), want) || strings.Contains(stderr.String(), "does not exist") {
 			t.Errorf("init with --data %s under root's %s, mode 0700: %v\n%s\nwant the hint %q…", d, closed, err, stderr, want)
+		}
+	}
+}
+
+// TestServiceUsersLinkToNothingHintsAtInstall: a --data that is a link to a directory that
+// does not exist, where the service's user cannot make it (under root's directory), got the
+// hint "make TARGET first, or give --data TARGET"; root making it, as the user cannot, made
+// it root's, and init or restore through the link then failed "chmod LINK: operation not
+// permitted" with no hint (found by review of e68f674, sixty-second session, live as
+// nobody). The hint makes the directory for that user, as for a --data that does not exist,
+// and followed, the commands run.
+func TestServiceUsersLinkToNothingHintsAtInstall(t *testing.T) {
+	name, base, bin := asNobody(t, "running chancery as a user who cannot write a directory of root's needs root")
+	backup := filepath.Join(base, "backup.tar")
+	src := filepath.Join(t.TempDir(), "office")
+	if code, out, errs := run("init", "--data", src, "--office", "Linked Office", "--prefix", "LNK", "--url", "https://linked.example", "--no-pdf-ca"); code != 0 {
+		t.Fatalf("init: status %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := run("backup", "--data", src, "--out", backup); code != 0 {
+		t.Fatalf("backup: status %d\n%s%s", code, out, errs)
+	}
+	if err := os.Chmod(backup, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The links are the user's, in its own directory; where they lead, under root's base, is
+	// not.
+	links := filepath.Join(base, "links")
+	if err := errors.Join(os.Mkdir(links, 0o755), os.Chown(links, 65534, 65534)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		what string
+		args []string
+	}{
+		{"office", []string{"init", "--data", "LINK", "--office", "Linked Office", "--prefix", "LNK", "--url", "https://linked.example", "--no-pdf-ca"}},
+		{"restored", []string{"restore", backup, "--data", "LINK"}},
+		{"witness", []string{"witness", "key", "--data", "LINK", "--name", "witness.linked.example"}},
+	} {
+		link, target := filepath.Join(links, c.what), filepath.Join(base, c.what)
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+		args := slices.Clone(c.args)
+		args[slices.Index(args, "LINK")] = link
+		stderr, err := runAsNobody(bin, base, args...)
+		what := link + " is a link to " + target + ", which does not exist"
+		install := "install -d -m 700 -o " + name + " " + target
+		want := "the user running chancery (" + name + ", uid 65534) cannot make it in " + base + ": make it for that user with 'sudo " + install + "'"
+		if err == nil || !strings.Contains(stderr.String(), what) || !strings.Contains(stderr.String(), want) {
+			t.Errorf("chancery %s through a link to nothing under root's %s: %v\n%s\nwant %q and the hint %q", strings.Join(args[:2], " "), base, err, stderr, what, want)
+		}
+		// The hint followed (as root, without sudo): the command runs.
+		if out, err := exec.Command("sh", "-c", install).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", install, err, out)
+		}
+		if stderr, err := runAsNobody(bin, base, args...); err != nil {
+			t.Errorf("chancery %s after '%s': %v\n%s", strings.Join(args[:2], " "), install, err, stderr)
 		}
 	}
 }
