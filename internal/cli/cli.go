@@ -388,9 +388,17 @@ func missingLinkTarget(dir string) (target string, hops int, ok bool) {
 			if err != nil {
 				return "", 0, false
 			}
-			to = filepath.Join(at, to)
+			to = at + string(filepath.Separator) + to
 		}
-		p = to
+		// The target's own directories, as the kernel takes them: a ".." after a link in
+		// them (LINK -> sub/../office, sub a link elsewhere) leads above where sub leads,
+		// not back here, as filepath.Join would have it.
+		if d, f := filepath.Split(to); f != "" && f != "." && f != ".." {
+			if real, err := filepath.EvalSymlinks(d); err == nil {
+				to = filepath.Join(real, f)
+			}
+		}
+		p = filepath.Clean(to)
 	}
 	return "", 0, false
 }

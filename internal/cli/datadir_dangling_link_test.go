@@ -74,6 +74,45 @@ func TestDataDirLinkToNothingHintsAtItsTarget(t *testing.T) {
 	}
 }
 
+// TestDataDirLinkToNothingPastALinkNamesWhereItLeads: a --data that is a link to nothing by
+// a path with a ".." after a link (LINK -> sub/../office, sub a link to deep/a/b) was named
+// as if the ".." came back here: "LINK is a link to office, which does not exist: make office
+// first, or give --data office", where the kernel takes it to deep/a/office; the office
+// made as told was not the one the link leads to, and init through the link failed again
+// (found by review of e68f674, sixty-second session, live). The target is named where it
+// is, and the hint followed, init through the link runs.
+func TestDataDirLinkToNothingPastALinkNamesWhereItLeads(t *testing.T) {
+	t.Chdir(t.TempDir())
+	wd, err := os.Getwd()
+	if err == nil {
+		wd, err = filepath.EvalSymlinks(wd)
+	}
+	deep := filepath.Join("deep", "a")
+	if err := errors.Join(err, os.MkdirAll(filepath.Join(deep, "b"), 0o755), os.Symlink(filepath.Join(deep, "b"), "sub"), os.Mkdir("links", 0o755),
+		// A relative link, in another directory than the working one, and an absolute one.
+		os.Symlink("../sub/../office", filepath.Join("links", "rel")), os.Symlink(wd+"/sub/../absoffice", "abs")); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ link, to string }{
+		{filepath.Join("links", "rel"), filepath.Join(deep, "office")},
+		{"abs", filepath.Join(wd, deep, "absoffice")},
+	} {
+		args := []string{"init", "--data", c.link, "--office", "Linked Office", "--prefix", "LNK", "--url", "https://linked.example", "--no-pdf-ca"}
+		code, stdout, stderr := run(args...)
+		want := c.link + " is a link to " + c.to + ", which does not exist: make " + c.to + " first, or give --data " + c.to
+		if code != 2 || !strings.Contains(stderr, "chancery: hint: "+want) {
+			t.Errorf("chancery %s: status %d\n%s%s\nwant status 2 and the hint %q", strings.Join(args, " "), code, stdout, stderr, want)
+		}
+		// The hint followed: the target made, init through the link runs.
+		if err := os.Mkdir(c.to, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if code, stdout, stderr := run(args...); code != 0 {
+			t.Errorf("init --data %s once %s was made: status %d\n%s%s", c.link, c.to, code, stdout, stderr)
+		}
+	}
+}
+
 // TestDataDirThatIsAFileHintsAtIt: a --data that is a file, or a link to one (a path mistyped,
 // a backup named where its directory goes), failed bare: "init: create data directory: mkdir
 // FILE: not a directory", "read settings: open FILE/chancery.json: not a directory" (log
