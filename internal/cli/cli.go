@@ -293,21 +293,59 @@ func notDirHint(err error, dir string) error {
 	if err == nil || errors.As(err, &h) {
 		return nil
 	}
-	fi, serr := os.Stat(dir)
-	if errors.Is(serr, syscall.ELOOP) {
-		return withHint(err, "%s goes round a loop of links (one that leads back to itself, or through others), and reaches no directory: give --data a data directory, or the name of a new one", dir)
-	}
-	if serr != nil || fi.IsDir() {
+	// The path's first step that is no directory is named: dir itself, or one above it
+	// (--data FILE/office, or LOOP/office, which is no link at all).
+	p, serr := notDirStep(dir)
+	if p == "" {
 		return nil
 	}
+	under := ""
+	if p != strings.TrimRight(dir, string(filepath.Separator)) {
+		under = fmt.Sprintf(", and %s is under it", dir)
+	}
+	if errors.Is(serr, syscall.ELOOP) {
+		return withHint(err, "%s goes round a loop of links (one that leads back to itself, or through others), and reaches no directory%s: give --data a data directory, or the name of a new one", p, under)
+	}
+	fi, _ := os.Stat(p)
 	what := "is not a directory"
 	if fi.Mode().IsRegular() {
 		what = "is a file, not a directory"
 	}
-	if li, lerr := os.Lstat(dir); lerr == nil && li.Mode()&fs.ModeSymlink != 0 {
+	if li, lerr := os.Lstat(p); lerr == nil && li.Mode()&fs.ModeSymlink != 0 {
 		what = "is a link to " + strings.TrimPrefix(what, "is ")
 	}
-	return withHint(err, "%s %s: give --data a data directory, or the name of a new one", dir, what)
+	return withHint(err, "%s %s%s: give --data a data directory, or the name of a new one", p, what, under)
+}
+
+// notDirStep is the first of dir's paths from its first step to itself (a, a/b, a/b/c)
+// that is there but no directory, or a link in a loop (its stat's error then, ELOOP); "" if
+// dir is a directory, does not exist, or is out of reach another way.
+func notDirStep(dir string) (string, error) {
+	fi, err := os.Stat(dir)
+	if err == nil && fi.IsDir() || err != nil && !errors.Is(err, syscall.ELOOP) && !errors.Is(err, syscall.ENOTDIR) {
+		return "", nil
+	}
+	// Not cleaned: a ".." after a link is the kernel's to follow (cf. missingLinkTarget).
+	if d := strings.TrimRight(dir, string(filepath.Separator)); d != "" {
+		dir = d
+	}
+	for i := 0; i <= len(dir); i++ {
+		if i < len(dir) && (dir[i] != filepath.Separator || i == 0) {
+			continue
+		}
+		p := dir[:i]
+		fi, err := os.Stat(p)
+		if errors.Is(err, syscall.ELOOP) {
+			return p, err
+		}
+		if err != nil {
+			return "", nil
+		}
+		if !fi.IsDir() {
+			return p, nil
+		}
+	}
+	return "", nil
 }
 
 // danglingLink says what dir is when it is a link to a directory that does not exist ("DIR

@@ -177,3 +177,44 @@ func TestDataDirThatIsALinkInALoopHintsAtIt(t *testing.T) {
 		}
 	}
 }
+
+// TestDataDirUnderAFileOrALoopHintsAtIt: a --data whose path goes through a file (FILE/office,
+// a backup named where its directory's parent goes) failed bare, "mkdir FILE: not a
+// directory", "open FILE/office/chancery.json: not a directory", though FILE itself as --data
+// gets a hint; one through a link in a loop (LOOP/office) was said to be itself the loop
+// ("LOOP/office goes round a loop of links"), a path that is no link at all (found by review
+// of 854150a and 05e5491, sixty-second session, live). The step that is no directory is
+// named, and the data directory under it.
+func TestDataDirUnderAFileOrALoopHintsAtIt(t *testing.T) {
+	tmp := t.TempDir()
+	_, backup := closedBackup(t, tmp)
+	t.Chdir(t.TempDir())
+	if err := errors.Join(os.WriteFile("office.tar", []byte("not a directory"), 0o600), os.Symlink("office.tar", "linked"),
+		os.Symlink("self", "self"), os.Mkdir("d", 0o755)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ dir, what string }{
+		{filepath.Join("office.tar", "office"), "office.tar is a file, not a directory, and " + filepath.Join("office.tar", "office") + " is under it"},
+		{"d/../linked/a/office", "d/../linked is a link to a file, not a directory, and d/../linked/a/office is under it"},
+		{filepath.Join("self", "office"), "self goes round a loop of links (one that leads back to itself, or through others), and reaches no directory, and " + filepath.Join("self", "office") + " is under it"},
+	} {
+		dir := c.dir
+		for _, args := range [][]string{
+			{"init", "--data", dir, "--office", "Filed Office", "--prefix", "FIL", "--url", "https://filed.example", "--no-pdf-ca"},
+			{"serve", "--data", dir, "--listen", "127.0.0.1:0"},
+			{"log", "verify", "--data", dir},
+			{"backup", "--data", dir, "--out", "backup.tar"},
+			{"restore", backup, "--data", dir},
+			{"witness", "key", "--data", dir, "--name", "witness.filed.example"},
+			{"witness", "key", "--data", dir},
+			{"witness", "add-log", "--data", dir, "--origin", "log.filed.example", "--key", "log.filed.example+12345678+AQ=="},
+			{"witness", "serve", "--data", dir, "--name", "witness.filed.example", "--listen", "127.0.0.1:0"},
+		} {
+			code, stdout, stderr := run(args...)
+			want := "chancery: hint: " + c.what + ": give --data a data directory, or the name of a new one"
+			if code != 2 || !strings.Contains(stderr, want) {
+				t.Errorf("chancery %s: status %d\n%s%s\nwant status 2 and the hint %q", strings.Join(args, " "), code, stdout, stderr, want)
+			}
+		}
+	}
+}
