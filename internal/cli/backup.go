@@ -961,6 +961,8 @@ func restore(ctx context.Context, file, dir string, published []byte, erased *er
 	default:
 		if err = privateDir(dir); err == nil {
 			owner, err = dirOwner(dir)
+		} else if h := unownedEmptyDirHint(fmt.Errorf("restore: %w", err), dir); h != nil {
+			return nil, h
 		}
 	}
 	if err != nil {

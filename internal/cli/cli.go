@@ -138,6 +138,35 @@ func unmadeDirHint(err error, dir string) error {
 		dir, euid, parent, shellArg(parent), shellArg(parent))
 }
 
+// unownedEmptyDirHint is the hint for err, the refusal (EPERM) to make dir, an empty data
+// directory init or restore was given, private (mode 0700, as they make it for the office's
+// keys), when dir is another user's (root's: 'sudo mkdir /srv/office' for the service's user):
+// chmod is its owner's. It names the owner, and the chown that gives dir to the user running
+// chancery. Nil otherwise.
+func unownedEmptyDirHint(err error, dir string) error {
+	var pe *fs.PathError
+	euid := os.Geteuid()
+	if euid == 0 || !errors.As(err, &pe) || pe.Op != "chmod" || !errors.Is(pe.Err, fs.ErrPermission) {
+		return nil
+	}
+	fi, serr := os.Stat(dir)
+	if serr != nil || !fi.IsDir() {
+		return nil
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || int(st.Uid) == euid {
+		return nil
+	}
+	me, name := currentUser(), dir
+	if li, lerr := os.Lstat(dir); lerr == nil && li.Mode()&fs.ModeSymlink != 0 {
+		if to, terr := filepath.EvalSymlinks(dir); terr == nil {
+			name = fmt.Sprintf("%s (a link to %s)", dir, to) // chown follows it
+		}
+	}
+	return withHint(err, "%s belongs to %s, not to the user running chancery (%s, uid %d), who cannot make it private (mode 0700) for the office's keys: give it to that user with 'sudo chown %s %s', or pass --data a new directory",
+		name, ownerName(st.Uid), me, euid, me, shellArg(dir))
+}
+
 // otherUsersFile is ownedFileHint for err, the refusal to open a file of dir, when dir is
 // writable by this user: a lock file or database left there by another user (root, running
 // a restore or a migration by hand), where the directory is not what to check. Nil otherwise.

@@ -219,6 +219,9 @@ func initRegistry(ctx context.Context, path, database string, s datadir.Settings
 	if h := unmadeDirHint(err, path); h != nil {
 		return nil, "", h
 	}
+	if h := unownedEmptyDirHint(err, path); h != nil {
+		return nil, "", h
+	}
 	return d, tok, storeHint(err, path)
 }
 

@@ -620,6 +620,62 @@ func TestServiceUsersLinkToNothingHintsAtInstall(t *testing.T) {
 	}
 }
 
+// TestEmptyDataDirOfRootHintsAtChown: an empty --data of root's, mode 0755 ('sudo mkdir
+// /srv/office' for the service's user), made init, serve (which inits) and restore, run as
+// that user, fail "chmod DIR: operation not permitted" with no hint: they make an empty data
+// directory private, which only its owner may (found by review of e68f674, sixty-second
+// session, following its hint for a link to nothing, "make TARGET first", as root; live as
+// nobody). The hint names the owner and the chown; followed, init and restore run.
+func TestEmptyDataDirOfRootHintsAtChown(t *testing.T) {
+	name, base, bin := asNobody(t, "running chancery as a user given a directory of root's needs root")
+	backup := filepath.Join(base, "backup.tar")
+	src := filepath.Join(t.TempDir(), "office")
+	if code, out, errs := run("init", "--data", src, "--office", "Given Office", "--prefix", "GIV", "--url", "https://given.example", "--no-pdf-ca"); code != 0 {
+		t.Fatalf("init: status %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := run("backup", "--data", src, "--out", backup); code != 0 {
+		t.Fatalf("backup: status %d\n%s%s", code, out, errs)
+	}
+	if err := os.Chmod(backup, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		dir    string
+		args   []string
+		follow bool
+	}{
+		{"office one", []string{"init", "--data", "DIR", "--office", "Given Office", "--prefix", "GIV", "--url", "https://given.example", "--no-pdf-ca"}, true},
+		{"served", []string{"serve", "--data", "DIR", "--listen", "127.0.0.1:0"}, false},
+		{"restored", []string{"restore", backup, "--data", "DIR"}, true},
+	} {
+		dir := filepath.Join(base, c.dir)
+		if err := errors.Join(os.Mkdir(dir, 0o755), os.Chmod(dir, 0o755)); err != nil {
+			t.Fatal(err)
+		}
+		args := slices.Clone(c.args)
+		args[slices.Index(args, "DIR")] = dir
+		stderr, err := runAsNobody(bin, base, args...)
+		chown := "chown " + name + " '" + dir + "'"
+		if !strings.Contains(dir, " ") {
+			chown = "chown " + name + " " + dir
+		}
+		want := "chancery: hint: " + dir + " belongs to root (uid 0), not to the user running chancery (" + name + ", uid 65534), who cannot make it private (mode 0700) for the office's keys: give it to that user with 'sudo " + chown + "'"
+		if err == nil || !strings.Contains(stderr.String(), "operation not permitted") || !strings.Contains(stderr.String(), want) {
+			t.Errorf("chancery %s with an empty --data of root's: %v\n%s\nwant the hint %q", strings.Join(args[:2], " "), err, stderr, want)
+		}
+		if !c.follow {
+			continue
+		}
+		// The hint followed (as root, without sudo): the command runs.
+		if err := os.Chown(dir, 65534, -1); err != nil {
+			t.Fatal(err)
+		}
+		if stderr, err := runAsNobody(bin, base, args...); err != nil {
+			t.Errorf("chancery %s after '%s': %v\n%s", strings.Join(args[:2], " "), chown, err, stderr)
+		}
+	}
+}
+
 // TestRelativeDataDirUnderAnUnwritableParentNamesIt: a relative --data that does not exist
 // ('chancery init --data office', run in root's /var/lib) got the hint that the user "cannot
 // make it in ., which belongs to root", the parent named "." (restore's the same, its
