@@ -494,16 +494,7 @@ func TestDataDirUnderAnUnwritableParentHintsAtIt(t *testing.T) {
 	// "restore: mkdir PARENT/.DIR.restore-N: permission denied", no hint. Root's backup,
 	// readable by the user, as one copied in is.
 	backup, restored := filepath.Join(base, "backup.tar"), filepath.Join(base, "restored")
-	src := filepath.Join(t.TempDir(), "office")
-	if code, out, errs := run("init", "--data", src, "--office", "Unmade Office", "--prefix", "UNM", "--url", "https://unmade.example", "--no-pdf-ca"); code != 0 {
-		t.Fatalf("init: status %d\n%s%s", code, out, errs)
-	}
-	if code, out, errs := run("backup", "--data", src, "--out", backup); code != 0 {
-		t.Fatalf("backup: status %d\n%s%s", code, out, errs)
-	}
-	if err := os.Chmod(backup, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	backupForNobody(t, backup, "Unmade Office", "UNM", "https://unmade.example")
 	restoreArgs := []string{"restore", backup, "--data", restored}
 	for _, c := range []struct {
 		dir  string
@@ -573,16 +564,7 @@ func TestDataDirUnderAnUnwritableParentHintsAtIt(t *testing.T) {
 func TestServiceUsersLinkToNothingHintsAtInstall(t *testing.T) {
 	name, base, bin := asNobody(t, "running chancery as a user who cannot write a directory of root's needs root")
 	backup := filepath.Join(base, "backup.tar")
-	src := filepath.Join(t.TempDir(), "office")
-	if code, out, errs := run("init", "--data", src, "--office", "Linked Office", "--prefix", "LNK", "--url", "https://linked.example", "--no-pdf-ca"); code != 0 {
-		t.Fatalf("init: status %d\n%s%s", code, out, errs)
-	}
-	if code, out, errs := run("backup", "--data", src, "--out", backup); code != 0 {
-		t.Fatalf("backup: status %d\n%s%s", code, out, errs)
-	}
-	if err := os.Chmod(backup, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	backupForNobody(t, backup, "Linked Office", "LNK", "https://linked.example")
 	// The links are the user's, in its own directory; where they lead, under root's base, is
 	// not.
 	links := filepath.Join(base, "links")
@@ -629,16 +611,7 @@ func TestServiceUsersLinkToNothingHintsAtInstall(t *testing.T) {
 func TestEmptyDataDirOfRootHintsAtChown(t *testing.T) {
 	name, base, bin := asNobody(t, "running chancery as a user given a directory of root's needs root")
 	backup := filepath.Join(base, "backup.tar")
-	src := filepath.Join(t.TempDir(), "office")
-	if code, out, errs := run("init", "--data", src, "--office", "Given Office", "--prefix", "GIV", "--url", "https://given.example", "--no-pdf-ca"); code != 0 {
-		t.Fatalf("init: status %d\n%s%s", code, out, errs)
-	}
-	if code, out, errs := run("backup", "--data", src, "--out", backup); code != 0 {
-		t.Fatalf("backup: status %d\n%s%s", code, out, errs)
-	}
-	if err := os.Chmod(backup, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	backupForNobody(t, backup, "Given Office", "GIV", "https://given.example")
 	for _, c := range []struct {
 		dir    string
 		args   []string
@@ -685,15 +658,9 @@ func TestEmptyDataDirOfRootHintsAtChown(t *testing.T) {
 func TestRelativeDataDirUnderAnUnwritableParentNamesIt(t *testing.T) {
 	name, base, bin := asNobody(t, "running chancery as a user who cannot write a directory of root's needs root")
 	backup := filepath.Join(base, "backup.tar")
-	src := filepath.Join(t.TempDir(), "office")
-	if code, out, errs := run("init", "--data", src, "--office", "Unmade Office", "--prefix", "UNM", "--url", "https://unmade.example", "--no-pdf-ca"); code != 0 {
-		t.Fatalf("init: status %d\n%s%s", code, out, errs)
-	}
-	if code, out, errs := run("backup", "--data", src, "--out", backup); code != 0 {
-		t.Fatalf("backup: status %d\n%s%s", code, out, errs)
-	}
+	backupForNobody(t, backup, "Unmade Office", "UNM", "https://unmade.example")
 	sub := filepath.Join(base, "sub")
-	if err := errors.Join(os.Chmod(backup, 0o644), os.Mkdir(sub, 0o755)); err != nil {
+	if err := os.Mkdir(sub, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -816,15 +783,9 @@ func TestDataDirThroughALinkUnderAClosedDirectoryHintsAtIt(t *testing.T) {
 func TestRestoreUnderAClosedDirectoryHintsAtIt(t *testing.T) {
 	name, base, bin := asNobody(t, "leaving a directory another user cannot enter, and running chancery as that user, needs root")
 	backup := filepath.Join(base, "backup.tar")
-	src := filepath.Join(t.TempDir(), "office")
-	if code, out, errs := run("init", "--data", src, "--office", "Closed Office", "--prefix", "CLO", "--url", "https://closed.example", "--no-pdf-ca"); code != 0 {
-		t.Fatalf("init: status %d\n%s%s", code, out, errs)
-	}
-	if code, out, errs := run("backup", "--data", src, "--out", backup); code != 0 {
-		t.Fatalf("backup: status %d\n%s%s", code, out, errs)
-	}
+	backupForNobody(t, backup, "Closed Office", "CLO", "https://closed.example")
 	closed := filepath.Join(base, "closed")
-	if err := errors.Join(os.Chmod(backup, 0o644), os.Mkdir(closed, 0o700), os.Mkdir(filepath.Join(closed, "office"), 0o700), os.Chown(filepath.Join(closed, "office"), 65534, 65534)); err != nil {
+	if err := errors.Join(os.Mkdir(closed, 0o700), os.Mkdir(filepath.Join(closed, "office"), 0o700), os.Chown(filepath.Join(closed, "office"), 65534, 65534)); err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range []string{"office", "new"} {
@@ -883,4 +844,20 @@ func runAsNobodyIn(wd, bin, base string, args ...string) (*bytes.Buffer, error) 
 	cmd.Stderr = &stderr
 	err := cmd.Run()
 	return &stderr, err
+}
+
+// backupForNobody makes an office named office (prefix, url) and its backup at backup, which
+// the user nobody may read, as a backup copied in for the service's user is.
+func backupForNobody(t *testing.T, backup, office, prefix, url string) {
+	t.Helper()
+	src := filepath.Join(t.TempDir(), "office")
+	if code, out, errs := run("init", "--data", src, "--office", office, "--prefix", prefix, "--url", url, "--no-pdf-ca"); code != 0 {
+		t.Fatalf("init: status %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := run("backup", "--data", src, "--out", backup); code != 0 {
+		t.Fatalf("backup: status %d\n%s%s", code, out, errs)
+	}
+	if err := os.Chmod(backup, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
