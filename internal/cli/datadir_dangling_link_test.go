@@ -125,16 +125,7 @@ func TestDataDirThatIsAFileHintsAtIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	for dir, what := range map[string]string{"office.tar": "office.tar is a file, not a directory", "linked": "linked is a link to a file, not a directory"} {
-		for _, args := range [][]string{
-			{"init", "--data", dir, "--office", "Filed Office", "--prefix", "FIL", "--url", "https://filed.example", "--no-pdf-ca"},
-			{"serve", "--data", dir, "--listen", "127.0.0.1:0"},
-			{"log", "verify", "--data", dir},
-			{"backup", "--data", dir, "--out", "backup.tar"},
-			{"witness", "key", "--data", dir, "--name", "witness.filed.example"},
-			{"witness", "key", "--data", dir},
-			{"witness", "add-log", "--data", dir, "--origin", "log.filed.example", "--key", "log.filed.example+12345678+AQ=="},
-			{"witness", "serve", "--data", dir, "--name", "witness.filed.example", "--listen", "127.0.0.1:0"},
-		} {
+		for _, args := range dataDirCommands(dir, "", "filed") {
 			code, stdout, stderr := run(args...)
 			want := "chancery: hint: " + what + ": give --data a data directory, or the name of a new one"
 			if code != 2 || !strings.Contains(stderr, want) {
@@ -158,17 +149,7 @@ func TestDataDirThatIsALinkInALoopHintsAtIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dir := range []string{"self", "here"} {
-		for _, args := range [][]string{
-			{"init", "--data", dir, "--office", "Looped Office", "--prefix", "LOO", "--url", "https://looped.example", "--no-pdf-ca"},
-			{"serve", "--data", dir, "--listen", "127.0.0.1:0"},
-			{"log", "verify", "--data", dir},
-			{"backup", "--data", dir, "--out", "backup.tar"},
-			{"restore", backup, "--data", dir},
-			{"witness", "key", "--data", dir, "--name", "witness.looped.example"},
-			{"witness", "key", "--data", dir},
-			{"witness", "add-log", "--data", dir, "--origin", "log.looped.example", "--key", "log.looped.example+12345678+AQ=="},
-			{"witness", "serve", "--data", dir, "--name", "witness.looped.example", "--listen", "127.0.0.1:0"},
-		} {
+		for _, args := range dataDirCommands(dir, backup, "looped") {
 			code, stdout, stderr := run(args...)
 			want := "chancery: hint: " + dir + " goes round a loop of links"
 			if code != 2 || !strings.Contains(stderr, want) || !strings.Contains(stderr, "give --data a data directory") {
@@ -199,17 +180,7 @@ func TestDataDirUnderAFileOrALoopHintsAtIt(t *testing.T) {
 		{filepath.Join("self", "office"), "self goes round a loop of links (one that leads back to itself, or through others), and reaches no directory, and " + filepath.Join("self", "office") + " is under it"},
 	} {
 		dir := c.dir
-		for _, args := range [][]string{
-			{"init", "--data", dir, "--office", "Filed Office", "--prefix", "FIL", "--url", "https://filed.example", "--no-pdf-ca"},
-			{"serve", "--data", dir, "--listen", "127.0.0.1:0"},
-			{"log", "verify", "--data", dir},
-			{"backup", "--data", dir, "--out", "backup.tar"},
-			{"restore", backup, "--data", dir},
-			{"witness", "key", "--data", dir, "--name", "witness.filed.example"},
-			{"witness", "key", "--data", dir},
-			{"witness", "add-log", "--data", dir, "--origin", "log.filed.example", "--key", "log.filed.example+12345678+AQ=="},
-			{"witness", "serve", "--data", dir, "--name", "witness.filed.example", "--listen", "127.0.0.1:0"},
-		} {
+		for _, args := range dataDirCommands(dir, backup, "filed") {
 			code, stdout, stderr := run(args...)
 			want := "chancery: hint: " + c.what + ": give --data a data directory, or the name of a new one"
 			if code != 2 || !strings.Contains(stderr, want) {
@@ -217,4 +188,25 @@ func TestDataDirUnderAFileOrALoopHintsAtIt(t *testing.T) {
 			}
 		}
 	}
+}
+
+// dataDirCommands returns the command lines that make or open a data directory, each with
+// --data dir: init, serve, log verify, backup, restore of backup (none when backup is ""),
+// and the witness's key, add-log and serve, for an office or witness called name.
+func dataDirCommands(dir, backup, name string) [][]string {
+	cmds := [][]string{
+		{"init", "--data", dir, "--office", strings.ToUpper(name[:1]) + name[1:] + " Office", "--prefix", strings.ToUpper(name[:3]), "--url", "https://" + name + ".example", "--no-pdf-ca"},
+		{"serve", "--data", dir, "--listen", "127.0.0.1:0"},
+		{"log", "verify", "--data", dir},
+		{"backup", "--data", dir, "--out", "backup.tar"},
+	}
+	if backup != "" {
+		cmds = append(cmds, []string{"restore", backup, "--data", dir})
+	}
+	return append(cmds,
+		[]string{"witness", "key", "--data", dir, "--name", "witness." + name + ".example"},
+		[]string{"witness", "key", "--data", dir},
+		[]string{"witness", "add-log", "--data", dir, "--origin", "log." + name + ".example", "--key", "log." + name + ".example+12345678+AQ=="},
+		[]string{"witness", "serve", "--data", dir, "--name", "witness." + name + ".example", "--listen", "127.0.0.1:0"},
+	)
 }
