@@ -21,12 +21,7 @@ func TestVerifyErasedLetterBesideASealNotItsOwn(t *testing.T) {
 	o := newOffice(t)
 	dir, ref, file, bare, trust := o.releasedForReplay(t)
 	second := o.releaseSecond(dir)
-	other := newOfficeNamed(t, "Other Office", nil)
-	_, _, otherFile, _, _ := other.releasedForReplay(t)
-	otherSeal, err := os.ReadFile(otherFile + ".seal")
-	if err != nil {
-		t.Fatal(err)
-	}
+	otherSeal := anotherOfficesSeal(t)
 	secondSeal, err := os.ReadFile(filepath.Join(dir, second+".pdf.seal"))
 	if err != nil {
 		t.Fatal(err)

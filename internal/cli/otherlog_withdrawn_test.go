@@ -30,12 +30,7 @@ func TestVerifyWithdrawnLetterBesideASealOfAnotherLog(t *testing.T) {
 	o.retractWith("sam", retracted, "", o.keyID, o.key)
 	o.retractWith("sam", superseded, replacement, o.keyID, o.key)
 
-	other := newOfficeNamed(t, "Other Office", nil)
-	_, _, otherFile, _, _ := other.releasedForReplay(t)
-	otherSeal, err := os.ReadFile(otherFile + ".seal")
-	if err != nil {
-		t.Fatal(err)
-	}
+	otherSeal := anotherOfficesSeal(t)
 	held := filepath.Join(dir, "held")
 	besideOther := func(ref, src string) string {
 		data, err := os.ReadFile(src)
@@ -80,4 +75,17 @@ func TestVerifyWithdrawnLetterBesideASealOfAnotherLog(t *testing.T) {
 			t.Errorf("--json, %s beside a seal of another log: %d %q %q (%v)", c.outcome, code, out, errs, err)
 		}
 	}
+}
+
+// anotherOfficesSeal returns the seal of a letter released by another office ("Other
+// Office", its own log and keys), to put beside this office's letters.
+func anotherOfficesSeal(t *testing.T) []byte {
+	t.Helper()
+	other := newOfficeNamed(t, "Other Office", nil)
+	_, _, file, _, _ := other.releasedForReplay(t)
+	seal, err := os.ReadFile(file + ".seal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return seal
 }

@@ -85,12 +85,7 @@ func TestVerifyOnlineBesideASealThatIsNoFile(t *testing.T) {
 	// damaged seal does not (the lead's decision, sixty-first session): the registry is asked,
 	// and its answer printed with the line that the seal is likely another office's; offline
 	// the seal is all there is, and the file is invalid.
-	other := newOfficeNamed(t, "Other Office", nil)
-	_, _, otherFile, _, _ := other.releasedForReplay(t)
-	otherSeal, err := os.ReadFile(otherFile + ".seal")
-	if err != nil {
-		t.Fatal(err)
-	}
+	otherSeal := anotherOfficesSeal(t)
 	if err := os.Remove(linked + ".seal"); err != nil {
 		t.Fatal(err)
 	}
