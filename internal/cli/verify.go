@@ -338,6 +338,19 @@ func (vf *verifier) online(res VerifyResult, st *client.Status, older *bool) Ver
 			return res
 		}
 		res.Checked = "registry"
+		if e := st.EnclosedBy; st.Outcome == registry.Unknown && e != nil {
+			// The file a released letter encloses: the letter's PDF and seal vouch for it.
+			res.Reference = e.Reference
+			switch e.State {
+			case registry.Retracted:
+				res.Say(registry.Unknown, vf.T("unknown: this file is what released letter %s of %s encloses (the letter is retracted): the letter's PDF, verified with its seal, is what vouches for it", e.Reference, st.Office))
+			case registry.Superseded:
+				res.Say(registry.Unknown, vf.T("unknown: this file is what released letter %s of %s encloses (the letter is superseded): the letter's PDF, verified with its seal, is what vouches for it", e.Reference, st.Office))
+			default:
+				res.Say(registry.Unknown, vf.T("unknown: this file is what released letter %s of %s encloses (the letter is in force): the letter's PDF, verified with its seal, is what vouches for it", e.Reference, st.Office))
+			}
+			return res
+		}
 		res.Say(st.Outcome, vf.RegistryText(st.Message))
 		if st.Outcome == registry.Unknown {
 			return vf.identify(res)

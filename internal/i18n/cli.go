@@ -290,6 +290,18 @@ var _ = table(func() Translations {
 			" (cette ligne remplace celle affichée plus haut pour ce fichier)",
 			" (يحلّ هذا السطر محلّ السطر المطبوع أعلاه لهذا الملف)",
 		},
+		"unknown: this file is what released letter %s of %s encloses (the letter is in force): the letter's PDF, verified with its seal, is what vouches for it": {
+			"inconnue : ce fichier est celui que joint la lettre publiée %s de %s (la lettre est en vigueur) : c'est le PDF de la lettre, vérifié avec son sceau, qui en répond",
+			"غير معروفة: هذا الملف هو ما ترفقه الرسالة الصادرة %s عن %s (الرسالة سارية): ما يضمنه هو ملف PDF للرسالة بعد التحقق منه بختمه",
+		},
+		"unknown: this file is what released letter %s of %s encloses (the letter is retracted): the letter's PDF, verified with its seal, is what vouches for it": {
+			"inconnue : ce fichier est celui que joint la lettre publiée %s de %s (la lettre a été retirée) : c'est le PDF de la lettre, vérifié avec son sceau, qui en répond",
+			"غير معروفة: هذا الملف هو ما ترفقه الرسالة الصادرة %s عن %s (سُحبت الرسالة): ما يضمنه هو ملف PDF للرسالة بعد التحقق منه بختمه",
+		},
+		"unknown: this file is what released letter %s of %s encloses (the letter is superseded): the letter's PDF, verified with its seal, is what vouches for it": {
+			"inconnue : ce fichier est celui que joint la lettre publiée %s de %s (la lettre a été remplacée) : c'est le PDF de la lettre, vérifié avec son sceau, qui en répond",
+			"غير معروفة: هذا الملف هو ما ترفقه الرسالة الصادرة %s عن %s (استُبدلت الرسالة): ما يضمنه هو ملف PDF للرسالة بعد التحقق منه بختمه",
+		},
 		// The registry's own answer for bytes it does not know, which verify prints as it is.
 		"unknown: no letter of this office has these exact bytes": {
 			"inconnue : aucune lettre de ce service n'a exactement ces octets",

@@ -140,6 +140,23 @@ var _ = table(func() Translations {
 		"%s has no released letter with this reference. It may be altered, forged, or from another office.": {
 			"%s n'a émis aucune lettre portant cette référence. Elle est peut-être altérée, falsifiée, ou d'un autre service.",
 			"لا توجد لدى %s رسالة صادرة بهذا الرقم المرجعي. وقد تكون محرَّفة أو مزوّرة أو صادرة عن جهة أخرى."},
+		"A file a released letter encloses": {"Un fichier joint à une lettre publiée", "ملف مرفق برسالة صادرة"},
+		"This file is what the released letter %s of %s encloses, byte for byte. The letter is in force.": {
+			"Ce fichier est, octet pour octet, celui que joint la lettre publiée %s de %s. La lettre est en vigueur.",
+			"هذا الملف هو، بايتًا ببايت، ما ترفقه الرسالة الصادرة %s عن %s. الرسالة سارية.",
+		},
+		"This file is what the released letter %s of %s encloses, byte for byte. The letter has been <strong>retracted</strong>.": {
+			"Ce fichier est, octet pour octet, celui que joint la lettre publiée %s de %s. La lettre a été <strong>retirée</strong>.",
+			"هذا الملف هو، بايتًا ببايت، ما ترفقه الرسالة الصادرة %s عن %s. وقد <strong>سُحبت</strong> الرسالة.",
+		},
+		"This file is what the released letter %s of %s encloses, byte for byte. The letter has been <strong>superseded</strong>.": {
+			"Ce fichier est, octet pour octet, celui que joint la lettre publiée %s de %s. La lettre a été <strong>remplacée</strong>.",
+			"هذا الملف هو، بايتًا ببايت، ما ترفقه الرسالة الصادرة %s عن %s. وقد <strong>استُبدلت</strong> الرسالة.",
+		},
+		"The file alone is not an official document: the letter's PDF, verified with its seal, is what vouches for it. Verify the PDF that encloses it.": {
+			"Le fichier seul n'est pas un document officiel : c'est le PDF de la lettre, vérifié avec son sceau, qui en répond. Vérifiez le PDF qui le joint.",
+			"الملف وحده ليس وثيقة رسمية: ما يضمنه هو ملف PDF للرسالة بعد التحقق منه بختمه. تحقّق من ملف PDF الذي يرفقه.",
+		},
 		"%s has no released letter with exactly these bytes. It may be altered, forged, or from another office.": {
 			"%s n'a émis aucune lettre ayant exactement ces octets. Elle est peut-être altérée, falsifiée, ou d'un autre service.",
 			"لا توجد لدى %s رسالة صادرة تطابق هذا الملف بايتًا ببايت. وقد تكون محرَّفة أو مزوّرة أو صادرة عن جهة أخرى."},

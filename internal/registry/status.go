@@ -65,6 +65,11 @@ type Status struct {
 	// Erased says that the letter's content was erased at the office's request: the release
 	// stands in the log, but nothing of what it said can be shown.
 	Erased bool `json:"erased,omitempty"`
+	// EnclosedBy names the released letter that encloses the file (an outcome unknown): the
+	// file is that letter's version byte for byte, a type the release attached to a cover
+	// letter, which the letter's PDF and its seal vouch for. Its holder holds the content, so
+	// the reference and the letter's state are told, nothing else.
+	EnclosedBy *EnclosedBy `json:"enclosed_by,omitempty"`
 	// Holder says that the answer is for a holder of the letter (by its digest or its check
 	// code), who may fetch the released file and its seal.
 	Holder bool `json:"-"`
@@ -80,6 +85,19 @@ type Status struct {
 // pointer, until the registry changes: what a caller derives from it (its encoding) may be
 // kept with it. An answer that is not shared is given once.
 func (st *Status) Shared() bool { return st.shared }
+
+// EnclosedBy is the released letter that encloses a file, and its state: valid (in force),
+// retracted or superseded.
+type EnclosedBy struct {
+	Reference string `json:"reference"`
+	State     string `json:"state"`
+}
+
+// enclosedStates are the words for an enclosing letter's state in the answer's message.
+var enclosedStates = map[string]string{Valid: "in force", Retracted: "retracted", Superseded: "superseded"}
+
+// EnclosedMessage is the message for a file a released letter encloses.
+const EnclosedMessage = "unknown: this file is what released letter %s of this office encloses (the letter is %s): the letter's PDF, verified with its seal, is what vouches for it"
 
 // DraftInfo identifies a draft for members.
 type DraftInfo struct {
@@ -150,6 +168,20 @@ func (r *Registry) verifyDigest(ctx context.Context, a Actor, digest seal.Digest
 			st.Outcome, st.Message = Unknown, "unknown: no letter of this office has these exact bytes"
 			return nil
 		}
+		if held.ReleasedVersion {
+			v, err := tx.ReleasedVersionByDigest(ctx, string(digest))
+			if err != nil {
+				return err
+			}
+			if isEnclosure(v.MediaType) {
+				l, err := tx.LetterByID(ctx, v.LetterID)
+				if err != nil {
+					return err
+				}
+				st.Outcome, st.EnclosedBy = Unknown, &EnclosedBy{Reference: l.Reference}
+				return nil
+			}
+		}
 		st.Outcome, st.Message = Draft, notOfficial
 		if a.Member == nil || len(a.Member.Roles) == 0 {
 			return nil
@@ -194,6 +226,15 @@ func (r *Registry) verifyDigest(ctx context.Context, a Actor, digest seal.Digest
 	})
 	if err != nil {
 		return nil, fmt.Errorf("verify %s: %w", digest, err)
+	}
+	if st.EnclosedBy != nil {
+		// The letter's state, as its reference tells the public.
+		public, _, err := r.publicStatus(ctx, st.EnclosedBy.Reference)
+		if err != nil {
+			return nil, fmt.Errorf("verify %s: %w", digest, err)
+		}
+		st.EnclosedBy.State = public.Outcome
+		st.Message = fmt.Sprintf(EnclosedMessage, st.EnclosedBy.Reference, enclosedStates[public.Outcome])
 	}
 	return st, nil
 }

@@ -394,6 +394,18 @@ func (t *Tx) FirstVersionByDigest(ctx context.Context, digest string) (*Version,
 	return v, nil
 }
 
+// ReleasedVersionByDigest returns the first version, in letter order, whose bytes have this
+// digest and that its letter released; ErrNotFound if no released version has them.
+func (t *Tx) ReleasedVersionByDigest(ctx context.Context, digest string) (*Version, error) {
+	v, err := scanVersion(t.queryRow(ctx, `SELECT v.letter_id, v.n, v.digest, v.media_type, v.file_name, v.size, v.created_by, v.created_at
+		FROM versions v JOIN releases r ON r.letter_id = v.letter_id AND r.version_n = v.n
+		WHERE v.digest = $1 ORDER BY v.letter_id LIMIT 1`, fileDigestKey(digest)))
+	if err != nil {
+		return nil, notFound(err, "released version by digest")
+	}
+	return v, nil
+}
+
 // DigestHeld is what the office holds with the bytes of one digest, besides a release.
 type DigestHeld struct {
 	// Version is whether a version of some letter has these bytes, and ReleasedVersion

@@ -321,6 +321,15 @@ func testHeldByDigest(t *testing.T, db *store.DB) {
 				t.Errorf("HeldByDigest(%s) = %+v, %v; want %+v", c.digest, h, err, c.want)
 			}
 		}
+		// The released version with the bytes, not letter 1's draft of them.
+		if v, err := tx.ReleasedVersionByDigest(ctx, released); err != nil || v.N != 2 || v.Digest != released {
+			t.Errorf("ReleasedVersionByDigest(released) = %+v, %v; want letter 0's version 2", v, err)
+		}
+		for _, d := range []string{draft, earlier, file} {
+			if v, err := tx.ReleasedVersionByDigest(ctx, d); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("ReleasedVersionByDigest(%s) = %+v, %v; want not found", d, v, err)
+			}
+		}
 		return nil
 	})
 }
