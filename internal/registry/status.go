@@ -233,8 +233,15 @@ func (r *Registry) verifyDigest(ctx context.Context, a Actor, digest seal.Digest
 		if err != nil {
 			return nil, fmt.Errorf("verify %s: %w", digest, err)
 		}
+		word, ok := enclosedStates[public.Outcome]
+		if !ok {
+			// Not a state a released letter is told in (none is known to reach here): the
+			// file is told as an enclosure, without a letter or a state to misread.
+			st.EnclosedBy, st.Message = nil, "unknown: this file is what a released letter of this office encloses: the letter's PDF, verified with its seal, is what vouches for it"
+			return st, nil
+		}
 		st.EnclosedBy.State = public.Outcome
-		st.Message = fmt.Sprintf(EnclosedMessage, st.EnclosedBy.Reference, enclosedStates[public.Outcome])
+		st.Message = fmt.Sprintf(EnclosedMessage, st.EnclosedBy.Reference, word)
 	}
 	return st, nil
 }
