@@ -284,11 +284,19 @@ func TestEveryReleaseIsAStampedPDF(t *testing.T) {
 
 			for what, digest := range map[string]seal.Digest{"released": seal.DigestOf(rel.File), "upload": seal.DigestOf(c.data), "draft copy": seal.Digest(copy.Digest)} {
 				want := Draft
-				if what == "released" {
+				switch {
+				case what == "released":
 					want = Valid
+				case what == "upload" && c.enclosed:
+					// The file the released PDF encloses, byte for byte (item 1133).
+					want = Unknown
 				}
-				if st, err := o.r.VerifyDigest(ctx, Actor{}, digest); err != nil || st.Outcome != want {
+				st, err := o.r.VerifyDigest(ctx, Actor{}, digest)
+				if err != nil || st.Outcome != want {
 					t.Errorf("verify the %s file: %+v, %v; want %s", what, st, err, want)
+				} else if enclosure := what == "upload" && c.enclosed; enclosure != (st.EnclosedBy != nil) ||
+					enclosure && (st.EnclosedBy.Reference != ref || st.EnclosedBy.State != Valid) {
+					t.Errorf("verify the %s file: enclosed by %+v", what, st.EnclosedBy)
 				}
 			}
 			if sl, err := o.r.Seal(ctx, o.officer, ref, rel.CheckCode); err != nil {
